@@ -1,3 +1,5 @@
+using Dispatcher.Infrastructure.FlowRegistry;
+using Dispatcher.Infrastructure.Persistence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -10,6 +12,8 @@ public static class DependencyInjection
     public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        services.AddPersistence(configuration);
+        services.AddFlowProvisioning(configuration);
         return services;
     }
 }
