@@ -38,9 +38,11 @@ ready() {
 # Is a broker Erlang VM alive (booting, running or shutting down)? Scans /proc so procps is not needed;
 # the server VM is the one started with "-s rabbit boot" (CLI tool VMs are not).
 server_process() {
-  local f
+  local f cmd
   for f in /proc/[0-9]*/cmdline; do
-    [[ $(tr '\0' ' ' <"$f" 2>/dev/null) == *beam*" -s rabbit boot "* ]] && return 0
+    cmd=$(tr '\0' ' ' <"$f" 2>/dev/null) || continue
+    # Executable (first word) must be beam, so e.g. a `grep "-s rabbit boot"` does not count.
+    [[ ${cmd%% *} == *beam* && $cmd == *" -s rabbit boot "* ]] && return 0
   done
   return 1
 }
