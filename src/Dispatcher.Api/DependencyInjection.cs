@@ -1,9 +1,15 @@
+using System.Reflection;
+using Dispatcher.Api.Errors;
+using Dispatcher.Api.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.OpenApi;
+
 namespace Dispatcher.Api;
 
 /// <summary>The API layer's composition root.</summary>
 public static class DependencyInjection
 {
-    /// <summary>Registers the mediator, controllers and OpenAPI.</summary>
+    /// <summary>Registers the mediator, controllers, error handling and OpenAPI.</summary>
     public static IServiceCollection AddApi(this IServiceCollection services)
     {
         services.AddMediator((Mediator.MediatorOptions options) =>
@@ -12,8 +18,70 @@ public static class DependencyInjection
             options.ServiceLifetime = ServiceLifetime.Scoped;
             options.PipelineBehaviors = [typeof(Dispatcher.Application.Common.Behaviours.ValidationBehaviour<,>)];
         });
+
+        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        services.AddControllers()
+            .ConfigureApiBehaviorOptions(options => options.InvalidModelStateResponseFactory = InvalidModelState);
+
         services.AddEndpointsApiExplorer();
-        services.AddSwaggerGen();
+        services.AddSwaggerGen(options =>
+        {
+            options.SwaggerDoc("v1", new OpenApiInfo
+            {
+                Title = "Dispatcher Service",
+                Version = "v1",
+                Description = "Hub-and-spoke dispatch configurations. Every /dispatches route needs a bearer token with a tenant.",
+            });
+            foreach (var assembly in new[] { typeof(DependencyInjection).Assembly, typeof(Dispatcher.Application.DependencyInjection).Assembly })
+            {
+                var xml = Path.Combine(AppContext.BaseDirectory, $"{assembly.GetName().Name}.xml");
+                if (File.Exists(xml))
+                {
+                    options.IncludeXmlComments(xml);
+                }
+            }
+
+            options.AddSecurityDefinition("bearer", new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                BearerFormat = "JWT or IAM token",
+                Description = "A bearer token whose tenant claim selects the configurations.",
+            });
+            options.AddSecurityRequirement(document => new OpenApiSecurityRequirement
+            {
+                [new OpenApiSecuritySchemeReference("bearer", document)] = [],
+            });
+        });
         return services;
     }
+
+    /// <summary>Model binding failures (malformed JSON, wrong types) as one problem listing each field.</summary>
+    private static IActionResult InvalidModelState(ActionContext context)
+    {
+        // A JSON syntax or type error also marks the whole body "required"; the JSON path is the precise one.
+        var entries = context.ModelState.Where(entry => entry.Value is { Errors.Count: > 0 }).ToList();
+        if (entries.Any(entry => entry.Key.StartsWith('$')))
+        {
+            entries = entries.Where(entry => entry.Key.StartsWith('$')).ToList();
+        }
+
+        var errors = entries
+            .SelectMany(entry => entry.Value!.Errors.Select(error => new ApiError(
+                Describe(error),
+                StatusCodes.Status400BadRequest,
+                string.IsNullOrEmpty(entry.Key) ? "body" : entry.Key.TrimStart('$', '.'))))
+            .ToList();
+        var problem = ApiProblem.Create(
+            StatusCodes.Status400BadRequest,
+            "Malformed request",
+            string.Join(" ", errors.Select(e => $"{e.Field}: {e.Message}")),
+            errors);
+        return new ProblemResult(problem);
+    }
+
+    private static string Describe(Microsoft.AspNetCore.Mvc.ModelBinding.ModelError error) =>
+        string.IsNullOrEmpty(error.ErrorMessage) ? error.Exception?.Message ?? "Invalid value." : error.ErrorMessage;
 }

@@ -1,6 +1,8 @@
+using Dispatcher.Application.Configurations.Provisioning;
 using Dispatcher.Domain.Routing;
 using FluentValidation;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Dispatcher.Application;
 
@@ -10,9 +12,18 @@ public static class DependencyInjection
     /// <summary>Registers validators and the in-memory routing table.</summary>
     public static IServiceCollection AddApplication(this IServiceCollection services)
     {
-        services.AddValidatorsFromAssembly(typeof(DependencyInjection).Assembly, includeInternalTypes: true);
+        // Validators that need constructor arguments (e.g. a side's direction) are building blocks, not services.
+        services.AddValidatorsFromAssembly(
+            typeof(DependencyInjection).Assembly,
+            filter: result => result.ValidatorType.GetConstructor(Type.EmptyTypes) is not null,
+            includeInternalTypes: true);
         services.AddSingleton<RoutingTable>();
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<FlowProvisioningOptions>()
+            .BindConfiguration(FlowProvisioningOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddScoped<ConfigurationChangeExecutor>();
         return services;
     }
 }

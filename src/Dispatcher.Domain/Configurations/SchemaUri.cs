@@ -41,6 +41,21 @@ public sealed class SchemaUri : IEquatable<SchemaUri>
         return new SchemaUri(text, uri.AbsoluteUri);
     }
 
+    /// <summary>Parses a schema URI without throwing.</summary>
+    public static bool TryParse(string? value, out SchemaUri? schemaUri)
+    {
+        try
+        {
+            schemaUri = Parse(value);
+            return true;
+        }
+        catch (DomainRuleViolationException)
+        {
+            schemaUri = null;
+            return false;
+        }
+    }
+
     /// <summary>The last path segment (the original's <c>schema</c>), or empty.</summary>
     public string LastSegment => Segment(fromEnd: 1);
 

@@ -1,11 +1,35 @@
+using Dispatcher.Application.Abstractions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Dispatcher.Infrastructure.FlowRegistry;
 
 /// <summary>Registers the flow provisioner chosen by configuration.</summary>
 internal static class FlowProvisioningServiceCollectionExtensions
 {
-    // Placeholder: replaced by the standalone registry registration.
-    public static IServiceCollection AddFlowProvisioning(this IServiceCollection services, IConfiguration configuration) => services;
+    /// <summary>
+    /// Registers the standalone flow registry as <see cref="IFlowProvisioner"/> when <c>FlowRepository:BaseUrl</c> is
+    /// empty. Settings: <c>FlowRegistry:Standalone:Path</c> and <c>FlowRegistry:Standalone:TransitionDelay</c>.
+    /// </summary>
+    public static IServiceCollection AddFlowProvisioning(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (!string.IsNullOrWhiteSpace(configuration["FlowRepository:BaseUrl"]))
+        {
+            // The Flow Repository (Refit) adapter is registered here later.
+            return services;
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<StandaloneFlowRegistryOptions>()
+            .Bind(configuration.GetSection(StandaloneFlowRegistryOptions.SectionName))
+            .Validate(
+                options => options.TransitionDelay >= TimeSpan.Zero,
+                $"{StandaloneFlowRegistryOptions.SectionName}:TransitionDelay must not be negative.")
+            .ValidateOnStart();
+        services.TryAddSingleton<StandaloneFlowRegistry>();
+        services.AddSingleton<IFlowProvisioner>(provider => provider.GetRequiredService<StandaloneFlowRegistry>());
+        return services;
+    }
 }

@@ -1,0 +1,27 @@
+using Dispatcher.Application.Abstractions;
+using Dispatcher.Application.Configurations.Models;
+using Dispatcher.Application.Configurations.Provisioning;
+using Mediator;
+
+namespace Dispatcher.Application.Configurations.Commands;
+
+/// <summary>Adds one or more apps to a configuration and provisions their flows.</summary>
+public sealed record AddApps(Caller Caller, string Id, IReadOnlyList<AppInput?> Apps) : ICommand<ConfigurationChangeResult>;
+
+public sealed class AddAppsHandler(
+    IConfigurationRepository repository, ConfigurationChangeExecutor executor, TimeProvider timeProvider)
+    : ICommandHandler<AddApps, ConfigurationChangeResult>
+{
+    public async ValueTask<ConfigurationChangeResult> Handle(AddApps command, CancellationToken cancellationToken)
+    {
+        var configuration = await repository.LoadAsync(command.Caller, command.Id, cancellationToken);
+        var before = FlowSnapshot.Of(configuration);
+        var now = timeProvider.GetUtcNow();
+        foreach (var app in command.Apps.OfType<AppInput>())
+        {
+            configuration.AddApp(AppAssembler.Build(app, existing: null), now);
+        }
+
+        return await executor.SaveAsync(configuration, before, command.Caller.Flows, cancellationToken);
+    }
+}

@@ -1,0 +1,42 @@
+using Dispatcher.Application.Abstractions;
+using Dispatcher.Application.Common.Errors;
+using Dispatcher.Domain.Configurations;
+
+namespace Dispatcher.Application.Configurations.Commands;
+
+/// <summary>Who is writing: the caller's tenant (from the token, never the body) and its flow call context.</summary>
+/// <param name="Tenant">The caller's tenant.</param>
+/// <param name="Flows">Whose authority flow calls use (the caller's bearer token).</param>
+/// <param name="ExpectedVersion">The version the caller based the change on (<c>If-Match</c>), if any.</param>
+public sealed record Caller(TenantId Tenant, FlowCallContext Flows, long? ExpectedVersion = null);
+
+/// <summary>Loading helpers shared by the write handlers.</summary>
+internal static class ConfigurationLoading
+{
+    /// <summary>The caller's configuration; <see cref="NotFoundException"/> when missing or another tenant's.</summary>
+    public static async Task<Configuration> LoadAsync(
+        this IConfigurationRepository repository, Caller caller, string id, CancellationToken cancellationToken)
+    {
+        // An id that cannot exist answers like a missing one: no hint whether it exists for another tenant.
+        var configuration = ConfigurationId.TryParse(id, out var configurationId)
+            ? await repository.GetAsync(caller.Tenant, configurationId, cancellationToken)
+            : null;
+        if (configuration is null)
+        {
+            throw new NotFoundException($"Configuration '{id}' was not found.");
+        }
+
+        if (caller.ExpectedVersion is { } expected && expected != configuration.Version)
+        {
+            throw new PreconditionFailedException(
+                $"Configuration '{id}' is at version {configuration.Version}, not {expected} (If-Match).");
+        }
+
+        return configuration;
+    }
+
+    /// <summary>The app of the configuration; <see cref="NotFoundException"/> when missing.</summary>
+    public static App RequireApp(this Configuration configuration, string appId) =>
+        (AppId.TryParse(appId, out var id) ? configuration.FindApp(id) : null)
+        ?? throw new NotFoundException($"App '{appId}' was not found in configuration '{configuration.Id}'.");
+}

@@ -1,0 +1,26 @@
+using Dispatcher.Application.Configurations.Models;
+using Dispatcher.Application.Configurations.Provisioning;
+using Dispatcher.Domain.Configurations;
+using Mediator;
+
+namespace Dispatcher.Application.Configurations.Commands;
+
+/// <summary>Stores a new configuration and provisions a flow for each connection of each active side.</summary>
+public sealed record CreateConfiguration(Caller Caller, ConfigurationInput Input) : ICommand<ConfigurationChangeResult>;
+
+public sealed class CreateConfigurationHandler(ConfigurationChangeExecutor executor, TimeProvider timeProvider)
+    : ICommandHandler<CreateConfiguration, ConfigurationChangeResult>
+{
+    public async ValueTask<ConfigurationChangeResult> Handle(CreateConfiguration command, CancellationToken cancellationToken)
+    {
+        var input = command.Input;
+        var configuration = Configuration.Create(
+            ConfigurationId.New(),
+            command.Caller.Tenant,
+            input.Name,
+            input.DataModel,
+            (input.Applications ?? []).OfType<AppInput>().Select(app => AppAssembler.Build(app, existing: null)),
+            timeProvider.GetUtcNow());
+        return await executor.SaveAsync(configuration, FlowSnapshot.None, command.Caller.Flows, cancellationToken);
+    }
+}

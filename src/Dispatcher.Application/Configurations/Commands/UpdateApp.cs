@@ -1,0 +1,29 @@
+using Dispatcher.Application.Abstractions;
+using Dispatcher.Application.Configurations.Models;
+using Dispatcher.Application.Configurations.Provisioning;
+using Mediator;
+
+namespace Dispatcher.Application.Configurations.Commands;
+
+/// <summary>
+/// Changes one app partially (e.g. toggles a side). The flow consequences follow: a side switched on gets flows
+/// for its connections, a side switched off has its flows stopped (kept), removed or redefined connections lose
+/// their flows.
+/// </summary>
+public sealed record UpdateApp(Caller Caller, string Id, string AppId, AppPatch Patch) : ICommand<ConfigurationChangeResult>;
+
+public sealed class UpdateAppHandler(
+    IConfigurationRepository repository, ConfigurationChangeExecutor executor, TimeProvider timeProvider)
+    : ICommandHandler<UpdateApp, ConfigurationChangeResult>
+{
+    public async ValueTask<ConfigurationChangeResult> Handle(UpdateApp command, CancellationToken cancellationToken)
+    {
+        var configuration = await repository.LoadAsync(command.Caller, command.Id, cancellationToken);
+        var app = configuration.RequireApp(command.AppId);
+        var before = FlowSnapshot.Of(configuration);
+        var changed = AppAssembler.Build(AppAssembler.Apply(AppAssembler.ToInput(app), command.Patch), app);
+
+        configuration.ReplaceApps([.. configuration.Apps.Select(a => a.Id == app.Id ? changed : a)], timeProvider.GetUtcNow());
+        return await executor.SaveAsync(configuration, before, command.Caller.Flows, cancellationToken);
+    }
+}

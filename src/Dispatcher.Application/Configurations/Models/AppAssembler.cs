@@ -1,0 +1,117 @@
+using System.Text.Json;
+using Dispatcher.Domain.Configurations;
+
+namespace Dispatcher.Application.Configurations.Models;
+
+/// <summary>
+/// Turns client input into domain apps. When an app replaces an existing one, its connections are matched to the
+/// existing connections by <c>_id</c>, else by <c>flowId</c>; a matched connection keeps its id, and keeps its flow
+/// only while the flow is still right for it (same connection definition and same flow-relevant app settings).
+/// Flow ids in the input never assign a flow: they are server-owned.
+/// </summary>
+internal static class AppAssembler
+{
+    /// <summary>Builds a domain app from <paramref name="input"/>, reusing what it can of <paramref name="existing"/>.</summary>
+    public static App Build(AppInput input, App? existing)
+    {
+        var appId = existing?.Id ?? (AppId.TryParse(input.Id, out var given) ? given : AppId.New());
+        var fields = input.Fields is { } element ? AppFields.FromElement(element) : AppFields.Empty;
+        var applicationUid = ApplicationUid.Parse(input.ApplicationUid);
+        var flowSettingsUnchanged = existing is not null
+            && existing.ApplicationUid == applicationUid
+            && existing.ApplicationName == input.ApplicationName?.Trim()
+            && existing.AdapterComponentId == Blank(input.AdapterComponentId)
+            && existing.SecretId == Blank(input.SecretId)
+            && existing.Fields.Equals(fields);
+
+        return App.Create(
+            appId,
+            applicationUid,
+            input.ApplicationName,
+            Side(Direction.Outbound, input.Outbound, existing, flowSettingsUnchanged),
+            Side(Direction.Inbound, input.Inbound, existing, flowSettingsUnchanged),
+            input.AdapterComponentId,
+            input.TransformerComponentId,
+            input.SecretId,
+            fields);
+    }
+
+    /// <summary>The input that reproduces <paramref name="app"/> (used to apply a partial change).</summary>
+    public static AppInput ToInput(App app) => new()
+    {
+        Id = app.Id.Value,
+        ApplicationName = app.ApplicationName,
+        ApplicationUid = app.ApplicationUid.Value,
+        AdapterComponentId = app.AdapterComponentId,
+        TransformerComponentId = app.TransformerComponentId,
+        SecretId = app.SecretId,
+        Fields = app.Fields.IsEmpty ? null : app.Fields.ToElement(),
+        Outbound = ToInput(app.Outbound),
+        Inbound = ToInput(app.Inbound),
+    };
+
+    /// <summary>Applies a partial change: given members replace, absent ones stay.</summary>
+    public static AppInput Apply(AppInput current, AppPatch patch) => current with
+    {
+        ApplicationName = patch.ApplicationName ?? current.ApplicationName,
+        ApplicationUid = patch.ApplicationUid ?? current.ApplicationUid,
+        AdapterComponentId = patch.AdapterComponentId ?? current.AdapterComponentId,
+        TransformerComponentId = patch.TransformerComponentId ?? current.TransformerComponentId,
+        SecretId = patch.SecretId ?? current.SecretId,
+        Fields = patch.Fields is { ValueKind: not JsonValueKind.Undefined } ? patch.Fields : current.Fields,
+        Outbound = Merge(current.Outbound, patch.Outbound),
+        Inbound = Merge(current.Inbound, patch.Inbound),
+    };
+
+    /// <summary>Parses an operation name, case-insensitively.</summary>
+    public static Operation? ParseOperation(string? value) =>
+        Enum.TryParse<Operation>(value, ignoreCase: true, out var operation) && Enum.IsDefined(operation) && !int.TryParse(value, out _)
+            ? operation
+            : null;
+
+    private static SideInput? Merge(SideInput? current, SideInput? patch) => patch is null
+        ? current
+        : new SideInput { Active = patch.Active ?? current?.Active, Flows = patch.Flows ?? current?.Flows };
+
+    private static SideInput ToInput(AppSide side) => new()
+    {
+        Active = side.Active,
+        Flows = [.. side.Connections.Select(c => new ConnectionInput
+        {
+            Id = c.Id.Value,
+            Operation = c.Operation?.ToWire(),
+            SchemaUri = c.SchemaUri.Text,
+            AdapterAction = c.AdapterAction,
+            TransformerAction = c.TransformerAction,
+            FlowId = c.FlowId?.Value,
+        })],
+    };
+
+    private static AppSide Side(Direction direction, SideInput? input, App? existing, bool flowSettingsUnchanged)
+    {
+        var previous = existing?.Side(direction).Connections ?? [];
+        var connections = new List<Connection>();
+        foreach (var item in input?.Flows ?? [])
+        {
+            if (item is null)
+            {
+                continue;
+            }
+
+            var match = previous.FirstOrDefault(c => c.Id.Value == item.Id?.ToLowerInvariant())
+                ?? previous.FirstOrDefault(c => item.Id is null && item.FlowId is not null && c.FlowId?.Value == item.FlowId);
+            var id = match?.Id ?? (ConnectionId.TryParse(item.Id, out var given) ? given : ConnectionId.New());
+            var schemaUri = SchemaUri.Parse(item.SchemaUri);
+            var operation = direction == Direction.Inbound ? ParseOperation(item.Operation) : null;
+            var candidate = Connection.Create(id, direction, schemaUri, operation, item.AdapterAction, item.TransformerAction);
+            var keepFlow = match is { FlowId: not null } && flowSettingsUnchanged && match.HasSameDefinitionAs(candidate);
+            connections.Add(keepFlow
+                ? Connection.Create(id, direction, schemaUri, operation, item.AdapterAction, item.TransformerAction, match!.FlowId)
+                : candidate);
+        }
+
+        return AppSide.Create(direction, input?.Active ?? false, connections);
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

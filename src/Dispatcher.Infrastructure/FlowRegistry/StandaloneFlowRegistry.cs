@@ -1,0 +1,255 @@
+using System.Globalization;
+using Dispatcher.Application.Abstractions;
+using Dispatcher.Application.Common.Errors;
+using Dispatcher.Domain.Common;
+using Dispatcher.Domain.Configurations;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace Dispatcher.Infrastructure.FlowRegistry;
+
+/// <summary>
+/// The embedded <see cref="IFlowProvisioner"/> used when no Flow Repository is configured: it keeps flows in the
+/// SQLite table <c>standalone_flows</c> and follows the Flow Repository's lifecycle (created <c>inactive</c>; start →
+/// <c>starting</c>; stop → <c>stopping</c>; only an <c>inactive</c> flow can be deleted). With no component orchestrator
+/// to report back, a <c>starting</c> flow counts as <c>active</c> and a <c>stopping</c> one as <c>inactive</c> once
+/// <see cref="StandaloneFlowRegistryOptions.TransitionDelay"/> has passed; the settled status is stored when observed.
+/// </summary>
+/// <remarks>
+/// Visibility: a service context (<see cref="FlowCallContext.BearerToken"/> null) sees every flow, as the
+/// dispatcher's service token with <c>all</c> does in the Flow Repository. The registry does not validate or
+/// introspect a caller's token either: the API has already authenticated the caller and checked that the
+/// configuration belongs to the caller's tenant, so every context sees every flow here. Each flow still records
+/// the tenant it was created for.
+/// </remarks>
+internal sealed class StandaloneFlowRegistry : IFlowProvisioner
+{
+    private const string Columns =
+        "id, tenant, configuration_id, connection_id, direction, name, status, status_changed_at, created_at";
+
+    private readonly StandaloneFlowDatabase _database;
+    private readonly TimeProvider _timeProvider;
+    private readonly TimeSpan _transitionDelay;
+
+    /// <summary>Creates the registry over the file named by <paramref name="options"/>.</summary>
+    public StandaloneFlowRegistry(IOptions<StandaloneFlowRegistryOptions> options, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _database = new StandaloneFlowDatabase(options.Value.ResolvedPath);
+        _transitionDelay = options.Value.TransitionDelay;
+        _timeProvider = timeProvider;
+    }
+
+    /// <inheritdoc />
+    public async Task<FlowId> CreateAsync(
+        FlowDefinition definition, FlowCallContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var now = _timeProvider.GetUtcNow();
+        var flow = new StandaloneFlow(
+            FlowId.Parse(ObjectIdText.New(now)), definition.Tenant.Value, definition.ConfigurationId,
+            definition.Connection.Id, definition.Connection.Direction, FlowNames.For(definition.App, definition.Connection),
+            FlowStatus.Inactive, now, now);
+
+        return await RunAsync(
+            async (connection, ct) =>
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = $"""
+                    INSERT INTO standalone_flows ({Columns})
+                    VALUES (@id, @tenant, @configurationId, @connectionId, @direction, @name, @status, @statusChangedAt, @createdAt);
+                    """;
+                command.Parameters.AddWithValue("@id", flow.Id.Value);
+                command.Parameters.AddWithValue("@tenant", flow.Tenant);
+                command.Parameters.AddWithValue("@configurationId", flow.ConfigurationId.Value);
+                command.Parameters.AddWithValue("@connectionId", flow.ConnectionId.Value);
+                command.Parameters.AddWithValue("@direction", DirectionText(flow.Direction));
+                command.Parameters.AddWithValue("@name", flow.Name);
+                command.Parameters.AddWithValue("@status", FlowLifecycle.ToText(flow.Status));
+                command.Parameters.AddWithValue("@statusChangedAt", TimestampText(flow.StatusChangedAt));
+                command.Parameters.AddWithValue("@createdAt", TimestampText(flow.CreatedAt));
+                await command.ExecuteNonQueryAsync(ct);
+                return flow.Id;
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<FlowStatus?> GetStatusAsync(FlowId flowId, FlowCallContext context, CancellationToken cancellationToken) =>
+        RunAsync<FlowStatus?>(
+            async (connection, ct) =>
+            {
+                var flow = await FindAsync(connection, flowId, ct);
+                return flow is null ? null : (await SettleAsync(connection, flow, _timeProvider.GetUtcNow(), ct)).Status;
+            },
+            cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>Starting a flow that is already starting or active changes nothing.</remarks>
+    public Task StartAsync(FlowId flowId, FlowCallContext context, CancellationToken cancellationToken) =>
+        ChangeStatusAsync(flowId, FlowLifecycle.Start, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>Stopping a flow that is already stopping or inactive changes nothing.</remarks>
+    public Task StopAsync(FlowId flowId, FlowCallContext context, CancellationToken cancellationToken) =>
+        ChangeStatusAsync(flowId, FlowLifecycle.Stop, cancellationToken);
+
+    /// <inheritdoc />
+    public Task DeleteAsync(FlowId flowId, FlowCallContext context, CancellationToken cancellationToken) =>
+        RunAsync(
+            async (connection, ct) =>
+            {
+                await using var transaction = connection.BeginTransaction(deferred: false);
+                var flow = await FindAsync(connection, flowId, ct);
+                if (flow is null)
+                {
+                    return false;
+                }
+
+                var settled = await SettleAsync(connection, flow, _timeProvider.GetUtcNow(), ct);
+                if (settled.Status != FlowStatus.Inactive)
+                {
+                    await transaction.CommitAsync(ct);
+                    throw new FlowRepositoryException(
+                        FlowFailure.Conflict,
+                        $"Flow {flowId} is not inactive. Current status: {FlowLifecycle.ToText(settled.Status)}");
+                }
+
+                await using var command = connection.CreateCommand();
+                command.CommandText = "DELETE FROM standalone_flows WHERE id = @id;";
+                command.Parameters.AddWithValue("@id", flowId.Value);
+                await command.ExecuteNonQueryAsync(ct);
+                await transaction.CommitAsync(ct);
+                return true;
+            },
+            cancellationToken);
+
+    /// <summary>Every flow, oldest first, with due transitions settled (for diagnostics and tests).</summary>
+    public Task<IReadOnlyList<StandaloneFlow>> ListAsync(CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyList<StandaloneFlow>>(
+            async (connection, ct) =>
+            {
+                var flows = new List<StandaloneFlow>();
+                await using (var command = connection.CreateCommand())
+                {
+                    command.CommandText = $"SELECT {Columns} FROM standalone_flows ORDER BY created_at, id;";
+                    await using var reader = await command.ExecuteReaderAsync(ct);
+                    while (await reader.ReadAsync(ct))
+                    {
+                        flows.Add(Read(reader));
+                    }
+                }
+
+                var now = _timeProvider.GetUtcNow();
+                for (var i = 0; i < flows.Count; i++)
+                {
+                    flows[i] = await SettleAsync(connection, flows[i], now, ct);
+                }
+
+                return flows;
+            },
+            cancellationToken);
+
+    private Task ChangeStatusAsync(
+        FlowId flowId, Func<FlowStatus, FlowStatus?> transition, CancellationToken cancellationToken) =>
+        RunAsync(
+            async (connection, ct) =>
+            {
+                // IMMEDIATE: the read and the write below must not interleave with another change of the flow.
+                await using var transaction = connection.BeginTransaction(deferred: false);
+                var flow = await FindAsync(connection, flowId, ct)
+                    ?? throw new FlowRepositoryException(FlowFailure.Failed, $"Flow {flowId} not found");
+                var now = _timeProvider.GetUtcNow();
+                var settled = await SettleAsync(connection, flow, now, ct);
+                if (transition(settled.Status) is { } next)
+                {
+                    await ReplaceStatusAsync(connection, settled, settled with { Status = next, StatusChangedAt = now }, ct);
+                }
+
+                await transaction.CommitAsync(ct);
+                return true;
+            },
+            cancellationToken);
+
+    private async Task<StandaloneFlow> SettleAsync(
+        SqliteConnection connection, StandaloneFlow flow, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var settled = FlowLifecycle.Settle(flow, now, _transitionDelay);
+        if (settled != flow)
+        {
+            await ReplaceStatusAsync(connection, flow, settled, cancellationToken);
+        }
+
+        return settled;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="next"/>'s status only while the stored one is still <paramref name="current"/>'s, so a
+    /// concurrent change is never overwritten by a stale observation.
+    /// </summary>
+    private static async Task ReplaceStatusAsync(
+        SqliteConnection connection, StandaloneFlow current, StandaloneFlow next, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            UPDATE standalone_flows SET status = @status, status_changed_at = @statusChangedAt
+            WHERE id = @id AND status = @currentStatus AND status_changed_at = @currentStatusChangedAt;
+            """;
+        command.Parameters.AddWithValue("@status", FlowLifecycle.ToText(next.Status));
+        command.Parameters.AddWithValue("@statusChangedAt", TimestampText(next.StatusChangedAt));
+        command.Parameters.AddWithValue("@id", current.Id.Value);
+        command.Parameters.AddWithValue("@currentStatus", FlowLifecycle.ToText(current.Status));
+        command.Parameters.AddWithValue("@currentStatusChangedAt", TimestampText(current.StatusChangedAt));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<StandaloneFlow?> FindAsync(
+        SqliteConnection connection, FlowId flowId, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM standalone_flows WHERE id = @id;";
+        command.Parameters.AddWithValue("@id", flowId.Value);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    private static StandaloneFlow Read(SqliteDataReader reader) =>
+        new(
+            FlowId.Parse(reader.GetString(0)),
+            reader.GetString(1),
+            ConfigurationId.Parse(reader.GetString(2)),
+            ConnectionId.Parse(reader.GetString(3)),
+            reader.GetString(4) == "inbound" ? Direction.Inbound : Direction.Outbound,
+            reader.GetString(5),
+            FlowLifecycle.Parse(reader.GetString(6)),
+            ParseTimestamp(reader.GetString(7)),
+            ParseTimestamp(reader.GetString(8)));
+
+    private static string DirectionText(Direction direction) =>
+        direction == Direction.Inbound ? "inbound" : "outbound";
+
+    private static string TimestampText(DateTimeOffset value) =>
+        value.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset ParseTimestamp(string text) =>
+        DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+
+    /// <summary>Runs one operation on its own connection; SQLite failures surface as an unavailable registry.</summary>
+    private async Task<T> RunAsync<T>(
+        Func<SqliteConnection, CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await _database.OpenAsync(cancellationToken);
+            return await operation(connection, cancellationToken);
+        }
+        catch (SqliteException exception)
+        {
+            throw new FlowRepositoryException(
+                FlowFailure.Unavailable,
+                $"The standalone flow registry's database failed (SQLite error {exception.SqliteErrorCode}).",
+                exception);
+        }
+    }
+}

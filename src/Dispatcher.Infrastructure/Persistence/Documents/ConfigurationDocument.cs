@@ -1,0 +1,31 @@
+using System.Text.Json.Serialization;
+
+namespace Dispatcher.Infrastructure.Persistence.Documents;
+
+/// <summary>
+/// The stored form of a configuration, shaped like the original service's MongoDB document (collection
+/// <c>configurations</c>) plus <see cref="Version"/>. Both stores use it: MongoDB as BSON, SQLite as JSON text.
+/// </summary>
+internal sealed class ConfigurationDocument
+{
+    /// <summary>24-hex id; an ObjectId in MongoDB.</summary>
+    [JsonPropertyName("_id")]
+    public string Id { get; set; } = string.Empty;
+
+    public string Tenant { get; set; } = string.Empty;
+
+    public string? Name { get; set; }
+
+    public string? DataModel { get; set; }
+
+    public List<AppDocument>? Applications { get; set; }
+
+    /// <summary>UTC, whole milliseconds (the precision of a BSON date).</summary>
+    public DateTime CreatedAt { get; set; }
+
+    /// <summary>UTC, whole milliseconds (the precision of a BSON date).</summary>
+    public DateTime UpdatedAt { get; set; }
+
+    /// <summary>Optimistic-concurrency version; absent (0) in documents written by the original service.</summary>
+    public long Version { get; set; }
+}

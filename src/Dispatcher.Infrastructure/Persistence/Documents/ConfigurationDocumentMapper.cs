@@ -1,0 +1,132 @@
+using Dispatcher.Domain.Common;
+using Dispatcher.Domain.Configurations;
+
+namespace Dispatcher.Infrastructure.Persistence.Documents;
+
+/// <summary>Maps the <see cref="Configuration"/> aggregate to its stored document and back.</summary>
+internal static class ConfigurationDocumentMapper
+{
+    /// <summary>The document for <paramref name="configuration"/>, stamped with <paramref name="version"/>.</summary>
+    public static ConfigurationDocument ToDocument(Configuration configuration, long version)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return new ConfigurationDocument
+        {
+            Id = configuration.Id.Value,
+            Tenant = configuration.Tenant.Value,
+            Name = configuration.Name,
+            DataModel = configuration.DataModel,
+            Applications = configuration.Apps.Select(ToDocument).ToList(),
+            CreatedAt = ToStoredTime(configuration.CreatedAt),
+            UpdatedAt = ToStoredTime(configuration.UpdatedAt),
+            Version = version,
+        };
+    }
+
+    /// <summary>
+    /// Rebuilds the aggregate. A document that breaks a domain rule (possible for data written by the original
+    /// service, whose schema was looser) raises <see cref="InvalidDataException"/> naming the configuration, so it
+    /// surfaces as a storage fault rather than as a client error.
+    /// </summary>
+    public static Configuration ToDomain(ConfigurationDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        try
+        {
+            return Configuration.Rehydrate(
+                ConfigurationId.Parse(document.Id),
+                TenantId.Parse(document.Tenant),
+                document.Name ?? string.Empty,
+                document.DataModel,
+                (document.Applications ?? []).Select(ToDomain),
+                FromStoredTime(document.CreatedAt),
+                FromStoredTime(document.UpdatedAt),
+                document.Version);
+        }
+        catch (DomainRuleViolationException e)
+        {
+            throw new InvalidDataException($"Stored configuration '{document.Id}' is invalid: {e.Message}", e);
+        }
+    }
+
+    /// <summary>UTC truncated to whole milliseconds, so both stores keep exactly the same instant.</summary>
+    public static DateTime ToStoredTime(DateTimeOffset value)
+    {
+        var ticks = value.UtcDateTime.Ticks;
+        return new DateTime(ticks - (ticks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc);
+    }
+
+    private static DateTimeOffset FromStoredTime(DateTime value) =>
+        new(value.Kind == DateTimeKind.Local ? value.ToUniversalTime() : DateTime.SpecifyKind(value, DateTimeKind.Utc));
+
+    private static AppDocument ToDocument(App app) => new()
+    {
+        Id = app.Id.Value,
+        ApplicationName = app.ApplicationName,
+        ApplicationUid = app.ApplicationUid.Value,
+        AdapterComponentId = app.AdapterComponentId,
+        TransformerComponentId = app.TransformerComponentId,
+        SecretId = app.SecretId,
+        Fields = app.Fields.ToElement(),
+        Outbound = ToDocument(app.Outbound),
+        Inbound = ToDocument(app.Inbound),
+    };
+
+    private static SideDocument ToDocument(AppSide side) => new()
+    {
+        Active = side.Active,
+        Flows = side.Connections.Select(ToDocument).ToList(),
+    };
+
+    private static ConnectionDocument ToDocument(Connection connection) => new()
+    {
+        Id = connection.Id.Value,
+        Operation = connection.Operation switch
+        {
+            null => null,
+            Operation.Create => "CREATE",
+            Operation.Update => "UPDATE",
+            Operation.Delete => "DELETE",
+            _ => throw new ArgumentOutOfRangeException(nameof(connection), connection.Operation, "Unknown operation."),
+        },
+        TransformerAction = connection.TransformerAction,
+        AdapterAction = connection.AdapterAction,
+        SchemaUri = connection.SchemaUri.Text,
+        FlowId = connection.FlowId?.Value,
+    };
+
+    private static App ToDomain(AppDocument document) => App.Create(
+        AppId.Parse(document.Id),
+        ApplicationUid.Parse(document.ApplicationUid),
+        document.ApplicationName,
+        ToDomain(document.Outbound, Direction.Outbound),
+        ToDomain(document.Inbound, Direction.Inbound),
+        document.AdapterComponentId,
+        document.TransformerComponentId,
+        document.SecretId,
+        AppFields.FromElement(document.Fields));
+
+    private static AppSide ToDomain(SideDocument? document, Direction direction) =>
+        document is null
+            ? AppSide.Empty(direction)
+            : AppSide.Create(direction, document.Active, (document.Flows ?? []).Select(c => ToDomain(c, direction)));
+
+    private static Connection ToDomain(ConnectionDocument document, Direction direction) => Connection.Create(
+        ConnectionId.Parse(document.Id),
+        direction,
+        SchemaUri.Parse(document.SchemaUri),
+        // The original schema has no operation on outbound flows; only an inbound one is read.
+        direction == Direction.Inbound ? ParseOperation(document.Operation) : null,
+        document.AdapterAction,
+        document.TransformerAction,
+        string.IsNullOrEmpty(document.FlowId) ? null : FlowId.Parse(document.FlowId));
+
+    private static Operation? ParseOperation(string? text) => text switch
+    {
+        null => null,
+        "CREATE" => Operation.Create,
+        "UPDATE" => Operation.Update,
+        "DELETE" => Operation.Delete,
+        _ => throw new DomainRuleViolationException(DomainRules.ConnectionOperation, $"Unknown operation '{text}'."),
+    };
+}

@@ -1,0 +1,119 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace Dispatcher.Infrastructure.Persistence.Sqlite;
+
+/// <summary>
+/// The SQLite database file: hands out open connections (pooled, one per operation) and creates the schema once,
+/// before the first connection is handed out, whoever asks first (the start-up initializer or a repository call).
+/// </summary>
+internal sealed class SqliteDatabase : IDisposable
+{
+    private const string Schema = """
+        PRAGMA journal_mode = WAL;
+        CREATE TABLE IF NOT EXISTS configurations (
+            id         TEXT    NOT NULL PRIMARY KEY,
+            tenant     TEXT    NOT NULL,
+            version    INTEGER NOT NULL,
+            created_at INTEGER NOT NULL, -- Unix milliseconds, UTC
+            updated_at INTEGER NOT NULL, -- Unix milliseconds, UTC
+            document   TEXT    NOT NULL  -- ConfigurationDocument as JSON
+        );
+        CREATE INDEX IF NOT EXISTS ix_configurations_tenant ON configurations (tenant, created_at, id);
+        CREATE TABLE IF NOT EXISTS configuration_sources (
+            flow_id          TEXT NOT NULL PRIMARY KEY,
+            configuration_id TEXT NOT NULL REFERENCES configurations (id) ON DELETE CASCADE
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS ix_configuration_sources_configuration ON configuration_sources (configuration_id);
+        """;
+
+    private readonly string _connectionString;
+    private readonly string _busyTimeoutPragma;
+    private readonly SemaphoreSlim _initializeLock = new(1, 1);
+    private volatile bool _initialized;
+
+    public SqliteDatabase(SqliteStorageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        FilePath = Path.GetFullPath(options.Path);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = FilePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            ForeignKeys = true,
+        }.ToString();
+        _busyTimeoutPragma = string.Create(
+            CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {options.BusyTimeoutMilliseconds};");
+    }
+
+    /// <summary>The full path of the database file.</summary>
+    public string FilePath { get; }
+
+    /// <summary>Creates the directory, switches the file to WAL mode and creates the schema; idempotent.</summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        if (_initialized)
+        {
+            return;
+        }
+
+        await _initializeLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_initialized)
+            {
+                return;
+            }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
+            await using var connection = await OpenCoreAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = Schema;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            _initialized = true;
+        }
+        finally
+        {
+            _initializeLock.Release();
+        }
+    }
+
+    /// <summary>An open connection to the initialized database; the caller disposes it (back to the pool).</summary>
+    public async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    {
+        await InitializeAsync(cancellationToken);
+        return await OpenCoreAsync(cancellationToken);
+    }
+
+    /// <summary>Releases the pooled connections to the file (so it can be deleted).</summary>
+    public void Dispose()
+    {
+        using (var connection = new SqliteConnection(_connectionString))
+        {
+            SqliteConnection.ClearPool(connection);
+        }
+
+        _initializeLock.Dispose();
+    }
+
+    private async Task<SqliteConnection> OpenCoreAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            // busy_timeout is per connection; re-applying it on a pooled connection is a no-op.
+            await using var command = connection.CreateCommand();
+            command.CommandText = _busyTimeoutPragma;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using System.Net.Http.Headers;
+using Dispatcher.Application.Abstractions;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dispatcher.Api.Tests.Support;
+
+/// <summary>
+/// The real service over a test server: real SQLite store and standalone flow registry in a temporary folder,
+/// JWT auth with the test signing key. <see cref="ClientFor"/> gives a client with a token for a tenant.
+/// </summary>
+public sealed class DispatcherApiFactory : WebApplicationFactory<Program>
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "dispatcher-api-tests", Guid.NewGuid().ToString("N"));
+    private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
+
+    public DispatcherApiFactory(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    {
+        Directory.CreateDirectory(_directory);
+        _settings = new Dictionary<string, string?>(TestTokens.JwtSettings)
+        {
+            ["Storage:Sqlite:Path"] = DatabasePath,
+            ["FlowRegistry:Standalone:Path"] = DatabasePath,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+
+        _services = services;
+    }
+
+    /// <summary>The SQLite file used by this instance.</summary>
+    public string DatabasePath => Path.Combine(_directory, "dispatcher.db");
+
+    /// <summary>A client whose bearer token names <paramref name="tenant"/>.</summary>
+    public HttpClient ClientFor(string tenant)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.Create(tenant));
+        return client;
+    }
+
+    /// <summary>Every flow the flow provisioner holds, through the service's own port.</summary>
+    public IFlowProvisioner Flows => Services.GetRequiredService<IFlowProvisioner>();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        // UseSetting (not ConfigureAppConfiguration): Program reads some settings while registering services.
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        if (_services is not null)
+        {
+            builder.ConfigureTestServices(_services);
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(_directory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A late file handle; the temp folder is cleaned by the OS.
+            }
+        }
+    }
+}
