@@ -25,14 +25,13 @@ namespace Dispatcher.Api.Controllers;
 [ApiController]
 [Route("dispatches")]
 [Authorize(Policy = DispatcherPolicies.Tenant)]
-[Produces("application/json")]
 [ProducesResponseType<ProblemResponse>(StatusCodes.Status401Unauthorized, ApiProblem.ContentType)]
 [ProducesResponseType<ProblemResponse>(StatusCodes.Status403Forbidden, ApiProblem.ContentType)]
 public sealed class DispatchesController(IMediator mediator, IOptions<JsonOptions> jsonOptions) : ControllerBase
 {
     /// <summary>Lists the tenant's configurations, oldest first (an empty list when there are none).</summary>
     [HttpGet]
-    [ProducesResponseType<Envelope<IReadOnlyList<ConfigurationDto>>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<Envelope<IReadOnlyList<ConfigurationDto>>>(StatusCodes.Status200OK, "application/json")]
     public async Task<ActionResult<Envelope<IReadOnlyList<ConfigurationDto>>>> List(CancellationToken cancellationToken) =>
         new Envelope<IReadOnlyList<ConfigurationDto>>(EnvelopeMeta.Empty, await mediator.Send(new ListConfigurations(Tenant), cancellationToken));
 
@@ -43,7 +42,7 @@ public sealed class DispatchesController(IMediator mediator, IOptions<JsonOption
     /// <response code="400">The id is not 24 hex digits.</response>
     /// <response code="404">No such configuration for the caller's tenant.</response>
     [HttpGet("{id}")]
-    [ProducesResponseType<Envelope<ConfigurationDto>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<Envelope<ConfigurationDto>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status400BadRequest, ApiProblem.ContentType)]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status404NotFound, ApiProblem.ContentType)]
     public async Task<ActionResult<Envelope<ConfigurationDto>>> Get(string id, CancellationToken cancellationToken)
@@ -63,7 +62,7 @@ public sealed class DispatchesController(IMediator mediator, IOptions<JsonOption
     /// <response code="503">The Flow Repository could not be reached.</response>
     [HttpPost]
     [Consumes("application/json")]
-    [ProducesResponseType<Envelope<ConfigurationDto>>(StatusCodes.Status201Created)]
+    [ProducesResponseType<Envelope<ConfigurationDto>>(StatusCodes.Status201Created, "application/json")]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status400BadRequest, ApiProblem.ContentType)]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status413PayloadTooLarge, ApiProblem.ContentType)]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status422UnprocessableEntity, ApiProblem.ContentType)]
@@ -87,7 +86,7 @@ public sealed class DispatchesController(IMediator mediator, IOptions<JsonOption
     /// <response code="412">The If-Match version is not the stored one.</response>
     [HttpPatch("{id}")]
     [Consumes("application/json")]
-    [ProducesResponseType<Envelope<ConfigurationDto>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<Envelope<ConfigurationDto>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status400BadRequest, ApiProblem.ContentType)]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status404NotFound, ApiProblem.ContentType)]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status409Conflict, ApiProblem.ContentType)]
@@ -100,7 +99,7 @@ public sealed class DispatchesController(IMediator mediator, IOptions<JsonOption
     /// <response code="200">Deleted.</response>
     /// <response code="404">No such configuration for the caller's tenant.</response>
     [HttpDelete("{id}")]
-    [ProducesResponseType<Envelope<DeletionResult>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<Envelope<DeletionResult>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status400BadRequest, ApiProblem.ContentType)]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status404NotFound, ApiProblem.ContentType)]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status409Conflict, ApiProblem.ContentType)]
@@ -115,7 +114,7 @@ public sealed class DispatchesController(IMediator mediator, IOptions<JsonOption
     /// <response code="404">No such configuration for the caller's tenant.</response>
     [HttpPut("{id}/app")]
     [Consumes("application/json")]
-    [ProducesResponseType<Envelope<ConfigurationDto>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<Envelope<ConfigurationDto>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status400BadRequest, ApiProblem.ContentType)]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status404NotFound, ApiProblem.ContentType)]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status422UnprocessableEntity, ApiProblem.ContentType)]
@@ -127,7 +126,7 @@ public sealed class DispatchesController(IMediator mediator, IOptions<JsonOption
     /// <response code="404">No such configuration or app.</response>
     [HttpPatch("{id}/app/{appId}")]
     [Consumes("application/json")]
-    [ProducesResponseType<Envelope<ConfigurationDto>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<Envelope<ConfigurationDto>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status400BadRequest, ApiProblem.ContentType)]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status404NotFound, ApiProblem.ContentType)]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status422UnprocessableEntity, ApiProblem.ContentType)]
@@ -138,7 +137,7 @@ public sealed class DispatchesController(IMediator mediator, IOptions<JsonOption
     /// <response code="200">The stored configuration.</response>
     /// <response code="404">No such configuration or app.</response>
     [HttpDelete("{id}/app/{appId}")]
-    [ProducesResponseType<Envelope<ConfigurationDto>>(StatusCodes.Status200OK)]
+    [ProducesResponseType<Envelope<ConfigurationDto>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status400BadRequest, ApiProblem.ContentType)]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status404NotFound, ApiProblem.ContentType)]
     public async Task<IActionResult> RemoveApp(string id, string appId, CancellationToken cancellationToken) =>

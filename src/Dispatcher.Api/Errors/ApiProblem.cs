@@ -54,4 +54,8 @@ public static class ApiProblem
 /// <param name="Message">What went wrong.</param>
 /// <param name="Code">The HTTP status.</param>
 /// <param name="Field">The request field at fault (a JSON path such as <c>applications[0].inbound.flows[1].operation</c>), when known.</param>
-public sealed record ApiError(string Message, int Code, string? Field = null);
+public sealed record ApiError(
+    string Message,
+    int Code,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    string? Field = null);

@@ -7,9 +7,11 @@ namespace Dispatcher.Application.Configurations.Models;
 public sealed record ConfigurationInput
 {
     /// <summary>Display name.</summary>
+    /// <example>Persons hub</example>
     public string? Name { get; init; }
 
     /// <summary>The data model (domain) id.</summary>
+    /// <example>5d9b3c2e1f0a4b5c6d7e8f90</example>
     public string? DataModel { get; init; }
 
     /// <summary>The connected apps.</summary>
@@ -24,12 +26,15 @@ public sealed record AppInput
     public string? Id { get; init; }
 
     /// <summary>Display name, used in flow names.</summary>
+    /// <example>Wice CRM</example>
     public string? ApplicationName { get; init; }
 
     /// <summary>The id the app has in record metadata.</summary>
+    /// <example>wice5678</example>
     public string? ApplicationUid { get; init; }
 
     /// <summary>The adapter component (24-hex id in the Flow Repository).</summary>
+    /// <example>5d2484d2a422ca001bda5690</example>
     public string? AdapterComponentId { get; init; }
 
     /// <summary>The transformer component (stored; unused by generated flows).</summary>
@@ -52,6 +57,7 @@ public sealed record AppInput
 public sealed record SideInput
 {
     /// <summary>Whether the side takes part in routing; false when omitted.</summary>
+    /// <example>true</example>
     public bool? Active { get; init; }
 
     /// <summary>The side's connections (the original calls them flows).</summary>
@@ -66,12 +72,15 @@ public sealed record ConnectionInput
     public string? Id { get; init; }
 
     /// <summary>Inbound only: CREATE, UPDATE or DELETE.</summary>
+    /// <example>CREATE</example>
     public string? Operation { get; init; }
 
     /// <summary>The absolute URI of the data schema.</summary>
+    /// <example>http://metadata.example.com/api/v1/domains/5d9b/schemas/person</example>
     public string? SchemaUri { get; init; }
 
     /// <summary>The adapter function.</summary>
+    /// <example>createContact</example>
     public string? AdapterAction { get; init; }
 
     /// <summary>The transformer function (stored; unused by generated flows).</summary>

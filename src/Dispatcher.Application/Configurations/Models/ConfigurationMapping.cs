@@ -12,8 +12,8 @@ public static class ConfigurationMapping
         configuration.Name,
         configuration.DataModel,
         [.. configuration.Apps.Select(ToDto)],
-        configuration.CreatedAt,
-        configuration.UpdatedAt,
+        ToMilliseconds(configuration.CreatedAt),
+        ToMilliseconds(configuration.UpdatedAt),
         configuration.Version);
 
     /// <summary>The DTO of <paramref name="app"/>.</summary>
@@ -30,6 +30,10 @@ public static class ConfigurationMapping
 
     /// <summary>The wire name of an operation (CREATE, UPDATE, DELETE).</summary>
     public static string ToWire(this Operation operation) => operation.ToString().ToUpperInvariant();
+
+    // Stores keep milliseconds (as MongoDB does); answers before and after a reload must agree.
+    private static DateTimeOffset ToMilliseconds(DateTimeOffset value) =>
+        new(value.Ticks - (value.Ticks % TimeSpan.TicksPerMillisecond), value.Offset);
 
     private static SideDto ToDto(AppSide side) => new(side.Active, [.. side.Connections.Select(ToDto)]);
 
