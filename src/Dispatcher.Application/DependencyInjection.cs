@@ -1,4 +1,7 @@
+using Dispatcher.Application.Common.Telemetry;
 using Dispatcher.Application.Configurations.Provisioning;
+using Dispatcher.Application.Configurations.Reconciliation;
+using Dispatcher.Application.Dispatching;
 using Dispatcher.Domain.Routing;
 using FluentValidation;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,7 +26,13 @@ public static class DependencyInjection
             .BindConfiguration(FlowProvisioningOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<DispatchOptions>().BindConfiguration(DispatchOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ReconcilerOptions>().BindConfiguration(ReconcilerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<DispatcherMetrics>();
+        services.AddSingleton<FlowActivation>();
+        services.AddScoped<FlowRemover>();
         services.AddScoped<ConfigurationChangeExecutor>();
+        services.AddScoped<FlowReconciler>();
         return services;
     }
 }

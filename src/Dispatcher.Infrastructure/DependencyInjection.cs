@@ -1,4 +1,5 @@
 using Dispatcher.Infrastructure.FlowRegistry;
+using Dispatcher.Infrastructure.Messaging;
 using Dispatcher.Infrastructure.Persistence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,6 +15,7 @@ public static class DependencyInjection
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddPersistence(configuration);
         services.AddFlowProvisioning(configuration);
+        services.AddMessaging(configuration);
         return services;
     }
 }

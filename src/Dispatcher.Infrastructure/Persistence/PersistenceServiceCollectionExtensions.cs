@@ -10,8 +10,9 @@ using MongoDB.Driver;
 namespace Dispatcher.Infrastructure.Persistence;
 
 /// <summary>
-/// Registers the configuration store: MongoDB when <c>Storage:MongoDb:ConnectionString</c> is set, else the
-/// embedded SQLite file (see ADR 0003). The schema or indexes are created by a hosted service at start-up.
+/// Registers the configuration store, the flow cleanup queue and the lease store: MongoDB when
+/// <c>Storage:MongoDb:ConnectionString</c> is set, else the embedded SQLite file (see ADR 0003). The schema or
+/// indexes are created by a hosted service at start-up.
 /// </summary>
 internal static class PersistenceServiceCollectionExtensions
 {
@@ -19,6 +20,7 @@ internal static class PersistenceServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var mongo = configuration.GetSection(MongoStorageOptions.SectionName);
+        services.TryAddSingleton(TimeProvider.System);
         return string.IsNullOrWhiteSpace(mongo[nameof(MongoStorageOptions.ConnectionString)])
             ? services.AddSqliteStore(configuration.GetSection(SqliteStorageOptions.SectionName))
             : services.AddMongoStore(mongo);
@@ -29,6 +31,8 @@ internal static class PersistenceServiceCollectionExtensions
         services.AddOptions<SqliteStorageOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<IOptions<SqliteStorageOptions>>().Value));
         services.AddSingleton<IConfigurationRepository, SqliteConfigurationRepository>();
+        services.AddSingleton<IFlowCleanupQueue, SqliteFlowCleanupQueue>();
+        services.AddSingleton<ILeaseStore, SqliteLeaseStore>();
         services.AddHostedService<SqliteSchemaInitializer>();
         return services;
     }
@@ -46,6 +50,8 @@ internal static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetRequiredService<IMongoClient>()
             .GetDatabase(sp.GetRequiredService<IOptions<MongoStorageOptions>>().Value.ResolveDatabase()));
         services.AddSingleton<IConfigurationRepository, MongoConfigurationRepository>();
+        services.AddSingleton<IFlowCleanupQueue, MongoFlowCleanupQueue>();
+        services.AddSingleton<ILeaseStore, MongoLeaseStore>();
         services.AddHostedService<MongoIndexInitializer>();
         return services;
     }

@@ -51,10 +51,19 @@ public sealed partial class ConfigurationLifecycleTests
         data.Text("name").Should().Be("Persons hub");
         var flowIds = FlowIds(data);
         flowIds.Should().HaveCount(7).And.OnlyHaveUniqueItems().And.OnlyContain(id => id != null && id.Length == 24);
-        // Ids are time-ordered ObjectIds: creation order is outbound first, then inbound, app by app.
-        foreach (var flowId in flowIds)
+        // Outbound flows are the sources, so they are started; inbound flows start when the first dispatch needs them.
+        var apps = data["applications"]!.AsArray();
+        foreach (var app in apps)
         {
-            (await _factory.Flows.GetStatusAsync(FlowId.Parse(flowId), FlowCallContext.Service, default)).Should().Be(FlowStatus.Inactive);
+            foreach (var flow in app!["outbound"]!["flows"]!.AsArray())
+            {
+                (await StatusAsync(flow!.Text("flowId"))).Should().BeOneOf(FlowStatus.Starting, FlowStatus.Active);
+            }
+
+            foreach (var flow in app["inbound"]!["flows"]!.AsArray())
+            {
+                (await StatusAsync(flow!.Text("flowId"))).Should().Be(FlowStatus.Inactive);
+            }
         }
     }
 
@@ -211,6 +220,9 @@ public sealed partial class ConfigurationLifecycleTests
             (await _factory.Flows.GetStatusAsync(FlowId.Parse(flowId!), FlowCallContext.Service, default)).Should().BeNull();
         }
     }
+
+    private Task<FlowStatus?> StatusAsync(string flowId) =>
+        _factory.Flows.GetStatusAsync(FlowId.Parse(flowId), FlowCallContext.Service, default);
 
     private async Task<JsonNode> CreateAsync(JsonObject body)
     {

@@ -63,11 +63,15 @@ internal static class AppAssembler
         Inbound = Merge(current.Inbound, patch.Inbound),
     };
 
-    /// <summary>Parses an operation name, case-insensitively.</summary>
-    public static Operation? ParseOperation(string? value) =>
-        Enum.TryParse<Operation>(value, ignoreCase: true, out var operation) && Enum.IsDefined(operation) && !int.TryParse(value, out _)
-            ? operation
-            : null;
+    /// <summary>Parses an operation name (CREATE, UPDATE or DELETE, any case); anything else is null.</summary>
+    /// <remarks>Not <see cref="Enum.TryParse{TEnum}(string?, bool, out TEnum)"/>: it accepts numbers and flag lists such as "CREATE,UPDATE".</remarks>
+    public static Operation? ParseOperation(string? value) => value?.ToUpperInvariant() switch
+    {
+        "CREATE" => Operation.Create,
+        "UPDATE" => Operation.Update,
+        "DELETE" => Operation.Delete,
+        _ => null,
+    };
 
     private static SideInput? Merge(SideInput? current, SideInput? patch) => patch is null
         ? current

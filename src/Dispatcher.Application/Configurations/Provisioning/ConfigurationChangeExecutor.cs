@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Common.Errors;
+using Dispatcher.Application.Common.Telemetry;
 using Dispatcher.Application.Configurations.Models;
+using Dispatcher.Application.Dispatching;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Domain.Routing;
 using Microsoft.Extensions.Logging;
@@ -11,13 +13,20 @@ namespace Dispatcher.Application.Configurations.Provisioning;
 
 /// <summary>
 /// Carries out a configuration change with its flow consequences, in an order that never leaves a half-saved
-/// configuration: provision missing flows (all or nothing), save (version-checked), then remove the flows that are no
-/// longer needed and stop the flows of sides switched off. Every write command ends here.
+/// configuration: provision missing flows (all or nothing), save (version-checked), then — whatever happens to the
+/// caller's request from here on — update routing, remove the flows no longer needed (stop, wait, delete; queue what
+/// cannot be removed now), stop the flows of sides switched off and start the outbound flows of sides switched on.
+/// Every write, from the API or the reconciler, ends here.
 /// </summary>
 public sealed partial class ConfigurationChangeExecutor(
     IConfigurationRepository repository,
     IFlowProvisioner flows,
+    FlowRemover remover,
     RoutingTable routingTable,
+    IConfigurationChangeNotifier notifier,
+    IDispatchDestinations destinations,
+    FlowActivation activation,
+    DispatcherMetrics metrics,
     TimeProvider timeProvider,
     IOptions<FlowProvisioningOptions> options,
     ILogger<ConfigurationChangeExecutor> logger)
@@ -40,16 +49,25 @@ public sealed partial class ConfigurationChangeExecutor(
         }
         catch
         {
-            await RollbackAsync(created, context);
+            await RollbackAsync(configuration, created, context);
             throw;
         }
 
+        // Saved: the rest must run to its end even if the caller's request is cancelled now.
+        var done = CancellationToken.None;
         routingTable.Upsert(configuration);
+        await NotifyAsync(configuration, deleted: false);
         var after = FlowSnapshot.Of(configuration);
-        var pending = await RemoveAsync(before.Flows.Except(after.Flows), context, cancellationToken);
+        var pending = await RemoveAsync(configuration, before.Flows.Except(after.Flows), context);
         foreach (var flowId in before.ActiveFlows.Intersect(after.Flows).Except(after.ActiveFlows))
         {
-            await StopQuietlyAsync(flowId, context, cancellationToken);
+            await ControlQuietlyAsync(flowId, start: false, context, done);
+        }
+
+        // Outbound flows are the sources: a side that is (newly) active should produce data.
+        foreach (var flowId in after.ActiveOutboundFlows.Except(before.ActiveOutboundFlows))
+        {
+            await ControlQuietlyAsync(flowId, start: true, context, done);
         }
 
         return new ConfigurationChangeResult(configuration.ToDto(), pending);
@@ -63,7 +81,8 @@ public sealed partial class ConfigurationChangeExecutor(
         configuration.MarkDeleted();
         await repository.DeleteAsync(configuration, cancellationToken);
         routingTable.Remove(configuration.Id);
-        var pending = await RemoveAsync(owned, context, cancellationToken);
+        await NotifyAsync(configuration, deleted: true);
+        var pending = await RemoveAsync(configuration, owned, context);
         return new ConfigurationChangeResult(null, pending);
     }
 
@@ -107,13 +126,14 @@ public sealed partial class ConfigurationChangeExecutor(
         }
         catch
         {
-            await RollbackAsync([.. created.Values], context);
+            await RollbackAsync(configuration, [.. created.Values], context);
             throw;
         }
 
         if (failures.TryDequeue(out var failure))
         {
-            await RollbackAsync([.. created.Values], context);
+            await RollbackAsync(configuration, [.. created.Values], context);
+            metrics.ProvisioningFailures.Add(1);
             throw Failed(failure.Definition, failure.Error);
         }
 
@@ -126,65 +146,71 @@ public sealed partial class ConfigurationChangeExecutor(
         return [.. created.Values];
     }
 
-    private async Task RollbackAsync(IReadOnlyCollection<FlowId> created, FlowCallContext context)
+    private async Task RollbackAsync(Configuration configuration, IReadOnlyCollection<FlowId> created, FlowCallContext context)
     {
-        if (created.Count == 0)
+        if (created.Count > 0)
         {
-            return;
-        }
-
-        // The caller's request may be cancelled already; the rollback must still run.
-        var orphans = await RemoveAsync(created, context, CancellationToken.None);
-        if (orphans.Count > 0)
-        {
-            LogOrphans(orphans.Count, string.Join(", ", orphans));
+            // Fresh flows are inactive, so this deletes them at once; anything left is queued for the reconciler.
+            await remover.RemoveAsync(created, configuration.Tenant, configuration.Id, context, CancellationToken.None);
         }
     }
 
-    /// <summary>Stops (when needed) and deletes each flow; returns the ids that could not be removed.</summary>
-    private async Task<IReadOnlyList<string>> RemoveAsync(
-        IEnumerable<FlowId> flowIds, FlowCallContext context, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<string>> RemoveAsync(Configuration configuration, IEnumerable<FlowId> flowIds, FlowCallContext context)
     {
-        var pending = new List<string>();
-        foreach (var flowId in flowIds)
+        var removing = flowIds.ToList();
+        if (removing.Count == 0)
         {
+            return [];
+        }
+
+        var pending = await remover.RemoveAsync(removing, configuration.Tenant, configuration.Id, context, CancellationToken.None);
+        foreach (var flowId in removing.Where(f => !pending.Contains(f.Value)))
+        {
+            activation.Forget(flowId);
             try
             {
-                var status = await flows.GetStatusAsync(flowId, context, cancellationToken);
-                if (status is null)
-                {
-                    continue;
-                }
-
-                if (status is FlowStatus.Active or FlowStatus.Starting)
-                {
-                    await flows.StopAsync(flowId, context, cancellationToken);
-                }
-
-                await flows.DeleteAsync(flowId, context, cancellationToken);
+                await destinations.RemoveAsync(flowId, CancellationToken.None);
             }
-            catch (FlowRepositoryException e)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                LogRemovalFailed(flowId.Value, e.Failure, e.Message);
-                pending.Add(flowId.Value);
+                LogDestinationNotRemoved(e, flowId.Value);
             }
         }
 
         return pending;
     }
 
-    private async Task StopQuietlyAsync(FlowId flowId, FlowCallContext context, CancellationToken cancellationToken)
+    private async Task NotifyAsync(Configuration configuration, bool deleted)
     {
         try
         {
-            if (await flows.GetStatusAsync(flowId, context, cancellationToken) is FlowStatus.Active or FlowStatus.Starting)
+            await notifier.NotifyAsync(configuration, deleted, CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // This instance is up to date; others catch up with their next load. The change itself is stored.
+            LogNotifyFailed(e, configuration.Id.Value);
+        }
+    }
+
+    private async Task ControlQuietlyAsync(FlowId flowId, bool start, FlowCallContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var status = await flows.GetStatusAsync(flowId, context, cancellationToken);
+            if (start && status is FlowStatus.Inactive or FlowStatus.Stopping)
+            {
+                await flows.StartAsync(flowId, context, cancellationToken);
+            }
+            else if (!start && status is FlowStatus.Active or FlowStatus.Starting)
             {
                 await flows.StopAsync(flowId, context, cancellationToken);
+                activation.Forget(flowId);
             }
         }
         catch (FlowRepositoryException e)
         {
-            LogStopFailed(flowId.Value, e.Failure, e.Message);
+            LogControlFailed(flowId.Value, start ? "start" : "stop", e.Failure, e.Message);
         }
     }
 
@@ -202,45 +228,52 @@ public sealed partial class ConfigurationChangeExecutor(
             error);
     }
 
-    [LoggerMessage(LogLevel.Warning, "Rollback left {Count} orphan flow(s): {FlowIds}")]
-    private partial void LogOrphans(int count, string flowIds);
+    [LoggerMessage(LogLevel.Warning, "Could not {Action} flow {FlowId} ({Failure}): {Reason}")]
+    private partial void LogControlFailed(string flowId, string action, FlowFailure failure, string reason);
 
-    [LoggerMessage(LogLevel.Warning, "Could not remove flow {FlowId} ({Failure}): {Reason}")]
-    private partial void LogRemovalFailed(string flowId, FlowFailure failure, string reason);
+    [LoggerMessage(LogLevel.Warning, "Could not announce the change of configuration {ConfigurationId} to other instances")]
+    private partial void LogNotifyFailed(Exception exception, string configurationId);
 
-    [LoggerMessage(LogLevel.Warning, "Could not stop flow {FlowId} ({Failure}): {Reason}")]
-    private partial void LogStopFailed(string flowId, FlowFailure failure, string reason);
+    [LoggerMessage(LogLevel.Warning, "Could not remove the dispatch destination of deleted flow {FlowId}")]
+    private partial void LogDestinationNotRemoved(Exception exception, string flowId);
 }
 
-/// <summary>The flows of a configuration before a change: all of them, and those on active sides.</summary>
-public sealed record FlowSnapshot(IReadOnlySet<FlowId> Flows, IReadOnlySet<FlowId> ActiveFlows)
+/// <summary>The flows of a configuration at one moment: all, those on active sides, and the active outbound ones.</summary>
+public sealed record FlowSnapshot(IReadOnlySet<FlowId> Flows, IReadOnlySet<FlowId> ActiveFlows, IReadOnlySet<FlowId> ActiveOutboundFlows)
 {
     /// <summary>No flows (a new configuration).</summary>
-    public static FlowSnapshot None { get; } = new(new HashSet<FlowId>(), new HashSet<FlowId>());
+    public static FlowSnapshot None { get; } = new(new HashSet<FlowId>(), new HashSet<FlowId>(), new HashSet<FlowId>());
 
     /// <summary>Captures the flows of <paramref name="configuration"/>.</summary>
     public static FlowSnapshot Of(Configuration configuration)
     {
         var all = new HashSet<FlowId>();
         var active = new HashSet<FlowId>();
+        var activeOutbound = new HashSet<FlowId>();
         foreach (var app in configuration.Apps)
         {
             foreach (var side in new[] { app.Outbound, app.Inbound })
             {
                 foreach (var connection in side.Connections)
                 {
-                    if (connection.FlowId is { } flowId)
+                    if (connection.FlowId is not { } flowId)
                     {
-                        all.Add(flowId);
-                        if (side.Active)
+                        continue;
+                    }
+
+                    all.Add(flowId);
+                    if (side.Active)
+                    {
+                        active.Add(flowId);
+                        if (side.Direction == Direction.Outbound)
                         {
-                            active.Add(flowId);
+                            activeOutbound.Add(flowId);
                         }
                     }
                 }
             }
         }
 
-        return new FlowSnapshot(all, active);
+        return new FlowSnapshot(all, active, activeOutbound);
     }
 }

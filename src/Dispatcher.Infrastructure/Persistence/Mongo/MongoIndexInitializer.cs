@@ -21,6 +21,7 @@ internal sealed class MongoIndexInitializer(IMongoDatabase database, ILogger<Mon
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await MongoConfigurationRepository.Collection(database).Indexes.CreateManyAsync(Indexes, cancellationToken);
+        await MongoFlowCleanupQueue.Collection(database).Indexes.CreateManyAsync(FlowCleanupFilters.Indexes, cancellationToken);
         logger.LogInformation(
             "Configurations are stored in MongoDB database {Database}, collection {Collection}",
             database.DatabaseNamespace.DatabaseName, MongoConfigurationRepository.CollectionName);

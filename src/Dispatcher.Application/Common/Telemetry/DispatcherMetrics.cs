@@ -1,0 +1,61 @@
+using System.Diagnostics.Metrics;
+
+namespace Dispatcher.Application.Common.Telemetry;
+
+/// <summary>The service's metrics, on the meter <see cref="MeterName"/> (exported by the host's telemetry setup).</summary>
+public sealed class DispatcherMetrics : IDisposable
+{
+    /// <summary>The meter's name.</summary>
+    public const string MeterName = "Dispatcher";
+
+    private readonly Meter _meter;
+
+    /// <summary>Creates the instruments on a meter from <paramref name="meterFactory"/> (a private meter when null, e.g. in unit tests).</summary>
+    public DispatcherMetrics(IMeterFactory? meterFactory = null)
+    {
+        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        FlowsRecreated = _meter.CreateCounter<long>("dispatcher.reconciler.flows_recreated", description: "Flows the reconciler re-created because they had vanished or were never provisioned.");
+        CleanupsCompleted = _meter.CreateCounter<long>("dispatcher.reconciler.cleanups_completed", description: "Pending flow removals the reconciler finished.");
+        CleanupsFailed = _meter.CreateCounter<long>("dispatcher.reconciler.cleanups_failed", description: "Pending flow removal attempts that failed again.");
+        ProvisioningFailures = _meter.CreateCounter<long>("dispatcher.provisioning.failures", description: "Configuration changes refused because a flow could not be created.");
+        EventsReceived = _meter.CreateCounter<long>("dispatcher.events.received", description: "Record events received, by event name.");
+        EventsRouted = _meter.CreateCounter<long>("dispatcher.events.routed", description: "Record events sent to at least one target.");
+        EventsUnrouted = _meter.CreateCounter<long>("dispatcher.events.unrouted", description: "Well-formed record events that matched no target, by reason.");
+        EventsFailed = _meter.CreateCounter<long>("dispatcher.events.failed", description: "Record events moved to the error queue, by reason.");
+        DispatchesPublished = _meter.CreateCounter<long>("dispatcher.dispatches.published", description: "Tailored copies confirmed by the broker.");
+        RoutingDuration = _meter.CreateHistogram<double>("dispatcher.routing.duration", unit: "ms", description: "Time to route one event (lookup only).");
+    }
+
+    /// <summary>Record events received.</summary>
+    public Counter<long> EventsReceived { get; }
+
+    /// <summary>Record events routed to at least one target.</summary>
+    public Counter<long> EventsRouted { get; }
+
+    /// <summary>Record events that matched no target.</summary>
+    public Counter<long> EventsUnrouted { get; }
+
+    /// <summary>Record events moved to the error queue.</summary>
+    public Counter<long> EventsFailed { get; }
+
+    /// <summary>Dispatches confirmed by the broker.</summary>
+    public Counter<long> DispatchesPublished { get; }
+
+    /// <summary>Routing time per event.</summary>
+    public Histogram<double> RoutingDuration { get; }
+
+    /// <summary>Flows re-created by the reconciler.</summary>
+    public Counter<long> FlowsRecreated { get; }
+
+    /// <summary>Pending removals finished.</summary>
+    public Counter<long> CleanupsCompleted { get; }
+
+    /// <summary>Pending removal attempts that failed.</summary>
+    public Counter<long> CleanupsFailed { get; }
+
+    /// <summary>Provisioning failures.</summary>
+    public Counter<long> ProvisioningFailures { get; }
+
+    /// <inheritdoc />
+    public void Dispose() => _meter.Dispose();
+}

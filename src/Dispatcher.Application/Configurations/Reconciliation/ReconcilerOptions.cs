@@ -1,0 +1,23 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Dispatcher.Application.Configurations.Reconciliation;
+
+/// <summary>Settings of the flow reconciler (section <c>Reconciler</c>).</summary>
+public sealed class ReconcilerOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Reconciler";
+
+    /// <summary>Whether the reconciler runs at all.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Time between two rounds (the first runs at start-up).</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Pending removals handled per round.</summary>
+    [Range(1, 10_000)]
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>How long one instance holds the reconciler lease; another instance takes over after it expires.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
+}

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using Dispatcher.Application.Common.Errors;
+using Dispatcher.Application.Common.Telemetry;
+using Dispatcher.Domain.Routing;
+using Mediator;
+using Microsoft.Extensions.Options;
+
+namespace Dispatcher.Application.Dispatching;
+
+/// <summary>
+/// Routes one record event and sends each target its tailored copy. Both wire formats (the platform's event bus and
+/// the MassTransit contracts) end here. Completes only when every dispatch is confirmed by the broker.
+/// </summary>
+/// <param name="Event">The event.</param>
+/// <param name="EventIdentity">A stable identity of the incoming message (its id, else a hash of its body).</param>
+/// <param name="CorrelationId">Carried to every dispatch.</param>
+/// <param name="HopCount">Dispatcher hops the event has made so far (0 for a fresh event).</param>
+public sealed record DispatchRecordEvent(RecordEvent Event, string EventIdentity, string CorrelationId, int HopCount)
+    : ICommand<DispatchResult>;
+
+/// <summary>What happened to an event.</summary>
+/// <param name="Outcome">The routing outcome.</param>
+/// <param name="Dispatched">How many copies were sent.</param>
+public sealed record DispatchResult(RoutingOutcome Outcome, int Dispatched);
+
+/// <summary>Handles <see cref="DispatchRecordEvent"/>.</summary>
+public sealed class DispatchRecordEventHandler(
+    RoutingTable routingTable,
+    FlowActivation activation,
+    IDispatchDestinations destinations,
+    IDispatchPublisher publisher,
+    IOptions<DispatchOptions> options,
+    DispatcherMetrics metrics) : ICommandHandler<DispatchRecordEvent, DispatchResult>
+{
+    /// <inheritdoc />
+    public async ValueTask<DispatchResult> Handle(DispatchRecordEvent command, CancellationToken cancellationToken)
+    {
+        if (command.HopCount >= options.Value.MaxHops)
+        {
+            throw new HopLimitExceededException(
+                $"The event has made {command.HopCount} dispatcher hops; the limit is {options.Value.MaxHops} (Dispatch:MaxHops). Likely an echo loop.");
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var result = routingTable.Route(command.Event);
+        metrics.RoutingDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        if (result.Outcome != RoutingOutcome.Routed)
+        {
+            metrics.EventsUnrouted.Add(1, new KeyValuePair<string, object?>("reason", result.Outcome.ToString()));
+            return new DispatchResult(result.Outcome, 0);
+        }
+
+        var targets = result.Targets;
+        await activation.EnsureRunningAsync(targets.Select(t => t.FlowId), cancellationToken);
+        foreach (var target in targets)
+        {
+            await destinations.EnsureAsync(target.FlowId, cancellationToken);
+        }
+
+        var dispatches = result.Dispatches()
+            .Select(d => new OutgoingDispatch(
+                d, MessageIds.ForDispatch(command.EventIdentity, d.Target.FlowId), command.CorrelationId, command.HopCount + 1))
+            .ToList();
+        await publisher.PublishAsync(dispatches, cancellationToken);
+        metrics.EventsRouted.Add(1);
+        metrics.DispatchesPublished.Add(dispatches.Count);
+        return new DispatchResult(RoutingOutcome.Routed, dispatches.Count);
+    }
+}

@@ -1,0 +1,83 @@
+using System.Text.Json;
+using Dispatcher.Application.Common.Errors;
+using Dispatcher.Application.Common.Telemetry;
+using Dispatcher.Application.Dispatching;
+using Dispatcher.Contracts;
+using Dispatcher.Domain.Configurations;
+using Dispatcher.Domain.Routing;
+using MassTransit;
+using Mediator;
+
+namespace Dispatcher.Infrastructure.Messaging.Contracts;
+
+/// <summary>Consumes <see cref="RecordChanged"/> from .NET services; same application command as the event-bus consumer.</summary>
+public sealed class RecordChangedConsumer(IMediator mediator, DispatcherMetrics metrics) : IConsumer<RecordChanged>
+{
+    /// <inheritdoc />
+    public async Task Consume(ConsumeContext<RecordChanged> context)
+    {
+        var message = context.Message;
+        metrics.EventsReceived.Add(1, new KeyValuePair<string, object?>("event", nameof(RecordChanged)));
+        var recordEvent = ToRecordEvent(message);
+        var identity = message.EventId.ToString("N");
+        var correlation = context.CorrelationId?.ToString("N") ?? identity;
+        var hops = context.Headers.Get<int>(EventBus.OihEventConsumer.HopHeader) ?? 0;
+        await mediator.Send(new DispatchRecordEvent(recordEvent, identity, correlation, hops), context.CancellationToken);
+    }
+
+    /// <summary>Maps the contract to the domain event; throws <see cref="MalformedEventException"/> on bad input.</summary>
+    public static RecordEvent ToRecordEvent(RecordChanged message)
+    {
+        if (!FlowId.TryParse(message.FlowId, out var flowId))
+        {
+            throw new MalformedEventException($"'{nameof(RecordChanged.FlowId)}' is not a valid flow id: '{message.FlowId}'.");
+        }
+
+        var operation = message.Operation switch
+        {
+            RecordOperation.Create => Operation.Create,
+            RecordOperation.Update => Operation.Update,
+            RecordOperation.Delete => Operation.Delete,
+            _ => throw new MalformedEventException($"Unknown operation '{message.Operation}'."),
+        };
+        var fields = (message.Meta ?? new Dictionary<string, JsonElement>())
+            .Where(f => f.Key != RecordMeta.FlowIdField)
+            .Prepend(new KeyValuePair<string, JsonElement>(RecordMeta.FlowIdField, JsonSerializer.SerializeToElement(flowId.Value)));
+        var refs = (message.Refs ?? []).Select(r => new RecordRef(r.ApplicationUid, r.RecordUid));
+        return new RecordEvent(flowId, operation, RecordMeta.Create(fields, refs), message.Data);
+    }
+}
+
+/// <summary>Endpoint policy of <see cref="RecordChangedConsumer"/>: retries skip permanent failures; ordering per record.</summary>
+public sealed class RecordChangedConsumerDefinition : ConsumerDefinition<RecordChangedConsumer>
+{
+    private readonly MessagingOptions _options;
+
+    /// <summary>Creates the definition from the messaging options.</summary>
+    public RecordChangedConsumerDefinition(Microsoft.Extensions.Options.IOptions<MessagingOptions> options)
+    {
+        _options = options.Value;
+        EndpointName = $"{_options.Queue}-record-changed";
+        ConcurrentMessageLimit = _options.ConcurrencyLimit;
+    }
+
+    /// <inheritdoc />
+    protected override void ConfigureConsumer(
+        IReceiveEndpointConfigurator endpointConfigurator,
+        IConsumerConfigurator<RecordChangedConsumer> consumerConfigurator,
+        IRegistrationContext context)
+    {
+        if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
+        {
+            rabbit.PrefetchCount = _options.PrefetchCount;
+        }
+
+        endpointConfigurator.UseMessageRetry(retry =>
+        {
+            retry.Exponential(_options.RetryLimit, _options.RetryMinInterval, _options.RetryMaxInterval, _options.RetryMinInterval);
+            retry.Ignore<PermanentEventFailureException>();
+        });
+        consumerConfigurator.Message<RecordChanged>(message => message.UsePartitioner(_options.Partitions, consume =>
+            consume.Message.Meta?.TryGetValue("oihUid", out var oihUid) == true ? oihUid.ToString() : consume.Message.FlowId));
+    }
+}

@@ -1,0 +1,71 @@
+using Dispatcher.Application.Abstractions;
+using Dispatcher.Application.Dispatching;
+using Dispatcher.Infrastructure.Messaging.Contracts;
+using Dispatcher.Infrastructure.Messaging.Dispatch;
+using Dispatcher.Infrastructure.Messaging.ErrorQueue;
+using Dispatcher.Infrastructure.Messaging.EventBus;
+using Dispatcher.Infrastructure.Messaging.Routing;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Dispatcher.Infrastructure.Messaging;
+
+/// <summary>Registers the bus side: RabbitMQ when <c>Messaging:RabbitMqUrl</c> is set, else the in-memory transport.</summary>
+internal static class MessagingServiceCollectionExtensions
+{
+    public static IServiceCollection AddMessaging(this IServiceCollection services, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(MessagingOptions.Section);
+        services.AddOptions<MessagingOptions>().Bind(section).ValidateDataAnnotations()
+            .Validate(o => !o.UsesRabbitMq || Uri.TryCreate(o.RabbitMqUrl, UriKind.Absolute, out var uri) && uri.Scheme is "amqp" or "amqps",
+                "Messaging:RabbitMqUrl must be an amqp:// or amqps:// URL.")
+            .ValidateOnStart();
+        var options = section.Get<MessagingOptions>() ?? new MessagingOptions();
+        services.AddSingleton(sp => new OihEventReader(sp.GetRequiredService<IOptions<MessagingOptions>>().Value));
+
+        // Before the bus: hosted services start in order, and no event may be consumed before routing is loaded.
+        services.AddHostedService<RoutingTableLoader>();
+        services.AddScoped<IConfigurationChangeNotifier, BusConfigurationChangeNotifier>();
+        if (options.UsesRabbitMq)
+        {
+            services.AddSingleton<RabbitMqDispatchPublisher>();
+            services.AddSingleton<IDispatchPublisher>(sp => sp.GetRequiredService<RabbitMqDispatchPublisher>());
+            services.AddSingleton<IDispatchDestinations>(sp => sp.GetRequiredService<RabbitMqDispatchPublisher>());
+            services.AddSingleton<ErrorQueueRedriver>();
+        }
+        else
+        {
+            services.AddSingleton<InMemoryDispatchPublisher>();
+            services.AddSingleton<IDispatchPublisher>(sp => sp.GetRequiredService<InMemoryDispatchPublisher>());
+            services.AddSingleton<IDispatchDestinations>(sp => sp.GetRequiredService<InMemoryDispatchPublisher>());
+        }
+
+        services.AddMassTransit(bus =>
+        {
+            bus.AddConsumer<OihEventConsumer, OihEventConsumerDefinition>();
+            bus.AddConsumer<RecordChangedConsumer, RecordChangedConsumerDefinition>();
+            bus.AddConsumer<ConfigurationChangedConsumer>()
+                .Endpoint(endpoint =>
+                {
+                    // One queue per instance, gone with the instance: every instance hears every change.
+                    endpoint.Temporary = true;
+                    endpoint.InstanceId = $"-{Environment.MachineName}-{Guid.NewGuid():N}";
+                });
+            if (options.UsesRabbitMq)
+            {
+                bus.UsingRabbitMq((context, cfg) =>
+                {
+                    cfg.Host(new Uri(options.RabbitMqUrl!));
+                    cfg.ConfigureEndpoints(context);
+                });
+            }
+            else
+            {
+                bus.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
+            }
+        });
+        return services;
+    }
+}

@@ -1,0 +1,48 @@
+using Dispatcher.Application.Abstractions;
+using Dispatcher.Infrastructure.Persistence.Mongo;
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace Dispatcher.Infrastructure.Tests.Persistence;
+
+/// <summary>
+/// The lease store contract against a real MongoDB server (<c>DISPATCHER_MONGODB</c>), a database per test; skipped
+/// without the variable. The concurrent-takers case exercises the duplicate-key path of the upsert. What needs no
+/// server is covered by <see cref="MongoWorkFilterTests"/>.
+/// </summary>
+[TestFixture]
+public sealed class MongoLeaseStoreTests : LeaseStoreContract
+{
+    private IMongoDatabase? _database;
+
+    protected override Task<ILeaseStore> CreateStoreAsync(TimeProvider time)
+    {
+        _database = MongoTestDatabase.CreateOrIgnore("lease store contract");
+        return Task.FromResult<ILeaseStore>(new MongoLeaseStore(_database, time));
+    }
+
+    [TearDown]
+    public Task DropDatabaseAsync()
+    {
+        var database = _database;
+        _database = null;
+        return MongoTestDatabase.DropAsync(database);
+    }
+
+    [Test]
+    public async Task The_lease_is_a_document_keyed_by_its_name()
+    {
+        await Leases.TryAcquireAsync(Lease, "instance-a", TimeSpan.FromMinutes(1), CancellationToken.None);
+
+        var stored = await _database!.GetCollection<BsonDocument>(MongoLeaseStore.CollectionName)
+            .Find(FilterDefinition<BsonDocument>.Empty).SingleAsync();
+
+        var expected = new BsonDocument
+        {
+            { "_id", Lease },
+            { "holder", "instance-a" },
+            { "expiresAt", new BsonDateTime(Time.GetUtcNow().AddMinutes(1).UtcDateTime) },
+        };
+        stored.ToJson().Should().Be(expected.ToJson());
+    }
+}
