@@ -1,5 +1,6 @@
 using Dispatcher.Infrastructure.FlowRegistry;
 using Dispatcher.Infrastructure.Messaging;
+using Dispatcher.Infrastructure.Reconciliation;
 using Dispatcher.Infrastructure.Persistence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,6 +17,8 @@ public static class DependencyInjection
         services.AddPersistence(configuration);
         services.AddFlowProvisioning(configuration);
         services.AddMessaging(configuration);
+        services.AddSingleton<FlowReconcilerService>();
+        services.AddHostedService(sp => sp.GetRequiredService<FlowReconcilerService>());
         return services;
     }
 }

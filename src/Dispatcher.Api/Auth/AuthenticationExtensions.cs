@@ -89,6 +89,9 @@ public static class AuthenticationExtensions
             .Build();
         services.AddAuthorizationBuilder()
             .AddPolicy(DispatcherPolicies.Tenant, tenantPolicy)
+            .AddPolicy(DispatcherPolicies.Admin, policy => policy
+                .RequireAuthenticatedUser()
+                .RequireClaim(DispatcherClaimTypes.Permission, DispatcherPolicies.AdminPermissions))
             .SetDefaultPolicy(tenantPolicy);
         services.AddSingleton<IAuthorizationHandler, TenantRequirementHandler>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();

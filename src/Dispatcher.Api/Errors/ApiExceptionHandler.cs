@@ -43,6 +43,8 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
         PreconditionFailedException e => ApiProblem.Create(StatusCodes.Status412PreconditionFailed, "Precondition failed", e.Message),
         FlowProvisioningFailedException e => FlowProblem(e.Failure, e.Message),
         FlowRepositoryException e => FlowProblem(e.Failure, e.Message),
+        MalformedEventException e => ApiProblem.Create(StatusCodes.Status400BadRequest, "Malformed event", e.Message),
+        HopLimitExceededException e => ApiProblem.Create(StatusCodes.Status422UnprocessableEntity, "Hop limit exceeded", e.Message),
         BadHttpRequestException e => ApiProblem.Create(e.StatusCode, "Bad request", e.Message),
         _ => ApiProblem.Create(StatusCodes.Status500InternalServerError, "Internal error", "An unexpected error occurred."),
     };

@@ -24,6 +24,8 @@ public sealed class DispatcherApiFactory : WebApplicationFactory<Program>
         {
             ["Storage:Sqlite:Path"] = DatabasePath,
             ["FlowRegistry:Standalone:Path"] = DatabasePath,
+            // Deterministic tests: the reconciler runs only where a test turns it on.
+            ["Reconciler:Enabled"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -1,0 +1,76 @@
+using System.Text.Json;
+using Dispatcher.Api.Auth;
+using Dispatcher.Api.Errors;
+using Dispatcher.Api.Http;
+using Dispatcher.Application.Abstractions;
+using Dispatcher.Application.Dispatching;
+using Dispatcher.Infrastructure.Messaging.Dispatch;
+using Dispatcher.Infrastructure.Messaging.EventBus;
+using Mediator;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Dispatcher.Api.Controllers;
+
+/// <summary>
+/// Try the dispatcher without a broker (embedded mode only): post a record event in the event bus's format and see
+/// the dispatches the service produced. The event runs through the same application command as events from the bus.
+/// With a broker configured these routes answer 404: publish to the broker instead.
+/// </summary>
+[ApiController]
+[Route("events")]
+[Authorize(Policy = DispatcherPolicies.Tenant)]
+[ProducesResponseType<ProblemResponse>(StatusCodes.Status401Unauthorized, ApiProblem.ContentType)]
+[ProducesResponseType<ProblemResponse>(StatusCodes.Status404NotFound, ApiProblem.ContentType)]
+public sealed class EventsController(IServiceProvider services, IMediator mediator) : ControllerBase
+{
+    /// <summary>
+    /// Dispatches one record event, e.g. <c>{"headers":{"name":"data-hub.record.created"},"payload":{"meta":{"flowId":"…"},"data":{…}}}</c>.
+    /// Only events whose source flow belongs to the caller's tenant are accepted.
+    /// </summary>
+    /// <response code="200">The routing outcome and how many dispatches were produced.</response>
+    /// <response code="400">The event is malformed (the reason says why).</response>
+    [HttpPost]
+    [Consumes("application/json")]
+    [ProducesResponseType<Envelope<DispatchResult>>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<ProblemResponse>(StatusCodes.Status400BadRequest, ApiProblem.ContentType)]
+    public async Task<IActionResult> Publish([FromBody] JsonElement body, CancellationToken cancellationToken)
+    {
+        if (services.GetService<InMemoryDispatchPublisher>() is null)
+        {
+            return EmbeddedOnly();
+        }
+
+        var reader = services.GetRequiredService<OihEventReader>();
+        var recordEvent = reader.Read(body.Deserialize<OihEvent>(JsonSerializerOptions.Web) ?? new OihEvent());
+        var tenant = User.GetTenant()!.Value;
+        var owner = await services.GetRequiredService<IConfigurationRepository>().FindBySourceFlowAsync(recordEvent.SourceFlowId, cancellationToken);
+        if (owner is not null && owner.Tenant != tenant)
+        {
+            return new ProblemResult(ApiProblem.Create(StatusCodes.Status404NotFound, "Not found", $"Flow '{recordEvent.SourceFlowId}' is not a source flow of your tenant."));
+        }
+
+        var identity = MessageIds.FromBody(JsonSerializer.SerializeToUtf8Bytes(body));
+        var result = await mediator.Send(new DispatchRecordEvent(recordEvent, identity, identity, 0), cancellationToken);
+        return Ok(new Envelope<DispatchResult>(EnvelopeMeta.Empty, result));
+    }
+
+    /// <summary>The latest dispatches (up to 1,000) of the caller's tenant's configurations, exactly as the bus would carry them.</summary>
+    [HttpGet("dispatches")]
+    [ProducesResponseType<Envelope<IReadOnlyList<PublishedDispatch>>>(StatusCodes.Status200OK, "application/json")]
+    public async Task<IActionResult> Dispatches(CancellationToken cancellationToken)
+    {
+        if (services.GetService<InMemoryDispatchPublisher>() is not { } publisher)
+        {
+            return EmbeddedOnly();
+        }
+
+        var own = (await services.GetRequiredService<IConfigurationRepository>().ListAsync(User.GetTenant()!.Value, cancellationToken))
+            .Select(c => c.Id.Value).ToHashSet();
+        IReadOnlyList<PublishedDispatch> dispatches = [.. publisher.Recent.Where(d => own.Contains(d.ConfigurationId))];
+        return Ok(new Envelope<IReadOnlyList<PublishedDispatch>>(EnvelopeMeta.Empty, dispatches));
+    }
+
+    private static ProblemResult EmbeddedOnly() => new(ApiProblem.Create(
+        StatusCodes.Status404NotFound, "Not found", "These routes exist only in the embedded mode (no Messaging:RabbitMqUrl); publish events to the broker instead."));
+}
