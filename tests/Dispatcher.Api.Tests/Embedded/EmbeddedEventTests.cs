@@ -1,0 +1,66 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Dispatcher.Api.Tests.Messaging;
+using Dispatcher.Api.Tests.Support;
+
+namespace Dispatcher.Api.Tests.Embedded;
+
+/// <summary>With no broker configured, the in-memory bus runs the same pipeline, and the events routes show it.</summary>
+public sealed class EmbeddedEventTests
+{
+    [Test]
+    public async Task A_posted_event_is_routed_and_its_dispatches_are_listed_in_wire_format()
+    {
+        using var factory = new DispatcherApiFactory();
+        using var client = factory.ClientFor("tenant-a");
+        var flows = await EventBusDispatchTests.CreateThreeAppExampleAsync(client);
+
+        using var posted = await client.PostAsJsonAsync("/events", JsonNode.Parse("""
+            {"headers":{"name":"data-hub.record.updated"},
+             "payload":{"meta":{"flowId":"SOURCE","oihUid":"65f000000000000000000009",
+               "refs":[{"applicationUid":"wice5678","recordUid":"w-1"}]},"data":{"firstName":"Jane"}}}
+            """.Replace("SOURCE", flows["snazzy.out"])));
+
+        posted.StatusCode.Should().Be(HttpStatusCode.OK, await posted.Content.ReadAsStringAsync());
+        var result = (await posted.BodyAsync())["data"]!;
+        result["outcome"]!.ToString().Should().BeOneOf("Routed", "1");
+        result["dispatched"]!.GetValue<int>().Should().Be(2);
+        var dispatches = (await (await client.GetAsync("/events/dispatches")).BodyAsync())["data"]!.AsArray();
+        dispatches.Select(d => d!.Text("routingKey")).Should().Equal($"dispatch.{flows["wice.UPDATE"]}", $"dispatch.{flows["outlook.UPDATE"]}");
+        var wice = JsonNode.Parse(dispatches[0]!.Text("body"))!;
+        wice["payload"]!["meta"]!["recordUid"]!.GetValue<string>().Should().Be("w-1");
+        wice["headers"]!["name"]!.GetValue<string>().Should().Be($"dispatch.{flows["wice.UPDATE"]}");
+    }
+
+    [Test]
+    public async Task Another_tenant_cannot_inject_events_for_a_flow_it_does_not_own_nor_see_the_dispatches()
+    {
+        using var factory = new DispatcherApiFactory();
+        using var owner = factory.ClientFor("tenant-a");
+        using var other = factory.ClientFor("tenant-b");
+        var flows = await EventBusDispatchTests.CreateThreeAppExampleAsync(owner);
+        var body = JsonNode.Parse("""{"headers":{"name":"data-hub.record.created"},"payload":{"meta":{"flowId":"SOURCE"},"data":{}}}"""
+            .Replace("SOURCE", flows["snazzy.out"]));
+
+        using var intruding = await other.PostAsJsonAsync("/events", body);
+        using var owned = await owner.PostAsJsonAsync("/events", body);
+
+        intruding.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        owned.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await (await other.GetAsync("/events/dispatches")).BodyAsync())["data"]!.AsArray().Should().BeEmpty();
+        (await (await owner.GetAsync("/events/dispatches")).BodyAsync())["data"]!.AsArray().Should().HaveCount(2);
+    }
+
+    [Test]
+    public async Task A_malformed_event_is_a_400_naming_the_problem()
+    {
+        using var factory = new DispatcherApiFactory();
+        using var client = factory.ClientFor("tenant-a");
+
+        using var response = await client.PostAsJsonAsync("/events", JsonNode.Parse("""{"headers":{"name":"data-hub.record.created"},"payload":{"meta":{}}}"""));
+
+        var problem = await Dispatches.ErrorTests.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        problem["detail"]!.GetValue<string>().Should().Contain("meta.flowId");
+    }
+}
