@@ -1,0 +1,120 @@
+using Dispatcher.Application.Abstractions;
+using Dispatcher.Application.Common.Errors;
+using Dispatcher.Application.Dispatching;
+using Dispatcher.Domain.Configurations;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Moq;
+
+namespace Dispatcher.Application.Tests.Dispatching;
+
+public sealed class FlowActivationTests
+{
+    private static readonly FlowId Flow = FlowId.Parse("65f0c1aa0000000000000001");
+    private FakeTimeProvider _time = null!;
+    private Mock<IFlowProvisioner> _flows = null!;
+    private FlowStatus? _status;
+    private int _statusCalls;
+    private TaskCompletionSource? _gate;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-26T12:00:00Z"));
+        _status = FlowStatus.Inactive;
+        _statusCalls = 0;
+        _gate = null;
+        _flows = new Mock<IFlowProvisioner>();
+        _flows.Setup(f => f.GetStatusAsync(Flow, It.IsAny<FlowCallContext>(), It.IsAny<CancellationToken>()))
+            .Returns(async () =>
+            {
+                Interlocked.Increment(ref _statusCalls);
+                if (_gate is { } gate)
+                {
+                    await gate.Task;
+                }
+
+                return _status;
+            });
+        _flows.Setup(f => f.StartAsync(Flow, It.IsAny<FlowCallContext>(), It.IsAny<CancellationToken>()))
+            .Returns(() =>
+            {
+                _status = FlowStatus.Starting;
+                return Task.CompletedTask;
+            });
+    }
+
+    [Test]
+    public async Task An_inactive_flow_is_started_once_even_when_a_burst_of_events_targets_it()
+    {
+        var activation = Create();
+        _gate = new TaskCompletionSource();
+
+        var burst = Enumerable.Range(0, 50).Select(_ => activation.EnsureRunningAsync([Flow], default)).ToList();
+        _gate.SetResult();
+        await Task.WhenAll(burst);
+
+        _flows.Verify(f => f.StartAsync(Flow, FlowCallContext.Service, It.IsAny<CancellationToken>()), Times.Once);
+        _statusCalls.Should().Be(1, "concurrent checks of one flow share one call");
+        activation.Starts.Should().Be(1);
+    }
+
+    [Test]
+    public async Task A_known_running_flow_is_not_asked_again_until_the_cache_expires()
+    {
+        var activation = Create(ttl: TimeSpan.FromSeconds(10));
+        _status = FlowStatus.Active;
+
+        await activation.EnsureRunningAsync([Flow], default);
+        await activation.EnsureRunningAsync([Flow], default);
+        _time.Advance(TimeSpan.FromSeconds(11));
+        await activation.EnsureRunningAsync([Flow], default);
+
+        _statusCalls.Should().Be(2);
+        _flows.Verify(f => f.StartAsync(It.IsAny<FlowId>(), It.IsAny<FlowCallContext>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Test]
+    public async Task A_stopping_flow_is_started_again()
+    {
+        var activation = Create();
+        _status = FlowStatus.Stopping;
+
+        await activation.EnsureRunningAsync([Flow], default);
+
+        _flows.Verify(f => f.StartAsync(Flow, FlowCallContext.Service, It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Test]
+    public async Task A_failing_flow_repository_fails_the_call_and_caches_nothing()
+    {
+        var activation = Create();
+        _flows.Setup(f => f.GetStatusAsync(Flow, It.IsAny<FlowCallContext>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new FlowRepositoryException(FlowFailure.Unavailable, "down"));
+
+        var act = () => activation.EnsureRunningAsync([Flow], default);
+
+        await act.Should().ThrowAsync<FlowRepositoryException>();
+        _status = FlowStatus.Active;
+        _flows.Setup(f => f.GetStatusAsync(Flow, It.IsAny<FlowCallContext>(), It.IsAny<CancellationToken>())).ReturnsAsync(FlowStatus.Active);
+        await activation.EnsureRunningAsync([Flow], default);
+    }
+
+    [Test]
+    public async Task Forgetting_a_flow_makes_the_next_event_check_it_again()
+    {
+        var activation = Create();
+        _status = FlowStatus.Active;
+        await activation.EnsureRunningAsync([Flow], default);
+
+        activation.Forget(Flow);
+        await activation.EnsureRunningAsync([Flow], default);
+
+        _statusCalls.Should().Be(2);
+    }
+
+    private FlowActivation Create(TimeSpan? ttl = null) => new(
+        _flows.Object, _time, Options.Create(new DispatchOptions { FlowStatusCacheTtl = ttl ?? TimeSpan.FromSeconds(10) }),
+        NullLogger<FlowActivation>.Instance);
+}
