@@ -1,4 +1,5 @@
 using Dispatcher.Application.Abstractions;
+using Dispatcher.Infrastructure.FlowRepository;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -9,16 +10,16 @@ namespace Dispatcher.Infrastructure.FlowRegistry;
 internal static class FlowProvisioningServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the standalone flow registry as <see cref="IFlowProvisioner"/> when <c>FlowRepository:BaseUrl</c> is
-    /// empty. Settings: <c>FlowRegistry:Standalone:Path</c> and <c>FlowRegistry:Standalone:TransitionDelay</c>.
+    /// Registers the Flow Repository adapter as <see cref="IFlowProvisioner"/> when <c>FlowRepository:BaseUrl</c> is set
+    /// (settings: docs/flow-repository.md), else the standalone flow registry. Settings of the latter:
+    /// <c>FlowRegistry:Standalone:Path</c> and <c>FlowRegistry:Standalone:TransitionDelay</c>.
     /// </summary>
     public static IServiceCollection AddFlowProvisioning(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         if (!string.IsNullOrWhiteSpace(configuration["FlowRepository:BaseUrl"]))
         {
-            // The Flow Repository (Refit) adapter is registered here later.
-            return services;
+            return services.AddFlowRepository(configuration);
         }
 
         services.TryAddSingleton(TimeProvider.System);

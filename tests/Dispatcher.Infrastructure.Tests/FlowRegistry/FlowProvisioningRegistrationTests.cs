@@ -73,10 +73,14 @@ public sealed class FlowProvisioningRegistrationTests
     [Test]
     public void With_a_flow_repository_url_the_standalone_registry_is_not_registered()
     {
-        using var provider = Build(new() { ["FlowRepository:BaseUrl"] = "http://flow-repository:3001" });
+        using var provider = Build(new()
+        {
+            ["FlowRepository:BaseUrl"] = "http://flow-repository:3001",
+            ["FlowRepository:ServiceToken"] = "service-token",
+        });
 
-        provider.GetService<IFlowProvisioner>().Should().BeNull();
         provider.GetService<StandaloneFlowRegistry>().Should().BeNull();
+        provider.GetService<IFlowProvisioner>().Should().NotBeOfType<StandaloneFlowRegistry>();
     }
 
     private static ServiceProvider Build(Dictionary<string, string?> settings)
