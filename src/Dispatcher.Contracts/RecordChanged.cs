@@ -23,6 +23,7 @@ public sealed record RecordChanged
     /// <summary>The record's ids in other applications; used to set each target's <c>recordUid</c>.</summary>
     public IReadOnlyList<RecordReference> Refs { get; init; } = [];
 
-    /// <summary>The record itself, passed through unchanged.</summary>
+    /// <summary>The record itself, passed through unchanged (may be absent, e.g. for a delete).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
     public JsonElement Data { get; init; }
 }

@@ -21,5 +21,6 @@ public sealed record RecordDispatched
     public IReadOnlyDictionary<string, JsonElement> Meta { get; init; } = new Dictionary<string, JsonElement>();
 
     /// <summary>The record itself, unchanged.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
     public JsonElement Data { get; init; }
 }

@@ -14,4 +14,7 @@ public sealed class DispatchOptions
 
     /// <summary>How long a target flow's known status is trusted before asking the Flow Repository again.</summary>
     public TimeSpan FlowStatusCacheTtl { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often every instance reloads its whole routing table from the store (a safety net for missed change broadcasts).</summary>
+    public TimeSpan RoutingRefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -41,9 +41,11 @@ public sealed class DispatchRecordEventHandler(
                 $"The event has made {command.HopCount} dispatcher hops; the limit is {options.Value.MaxHops} (Dispatch:MaxHops). Likely an echo loop.");
         }
 
+        using var activity = StartRouteActivity(command);
         var started = Stopwatch.GetTimestamp();
         var result = routingTable.Route(command.Event);
         metrics.RoutingDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        RecordRouting(activity, result);
         if (result.Outcome != RoutingOutcome.Routed)
         {
             metrics.EventsUnrouted.Add(1, new KeyValuePair<string, object?>("reason", result.Outcome.ToString()));
@@ -65,5 +67,48 @@ public sealed class DispatchRecordEventHandler(
         metrics.EventsRouted.Add(1);
         metrics.DispatchesPublished.Add(dispatches.Count);
         return new DispatchResult(RoutingOutcome.Routed, dispatches.Count);
+    }
+
+    private static Activity? StartRouteActivity(DispatchRecordEvent command)
+    {
+        var activity = DispatcherActivities.Source.StartActivity(DispatcherActivities.RouteActivity);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag(DispatcherActivities.SourceFlowTag, command.Event.SourceFlowId.Value);
+            activity.SetTag(DispatcherActivities.OperationTag, command.Event.Operation.ToString().ToUpperInvariant());
+            activity.SetTag(DispatcherActivities.CorrelationTag, command.CorrelationId);
+            activity.SetTag(DispatcherActivities.HopTag, command.HopCount);
+        }
+
+        return activity;
+    }
+
+    // One span per event; each target is an event on it, so a trace shows every copy the event produced.
+    private static void RecordRouting(Activity? activity, RoutingResult result)
+    {
+        if (activity is not { IsAllDataRequested: true })
+        {
+            return;
+        }
+
+        activity.SetTag(DispatcherActivities.OutcomeTag, result.Outcome.ToString());
+        activity.SetTag(DispatcherActivities.TargetCountTag, result.Targets.Count);
+        if (result.Targets.Count == 0)
+        {
+            return;
+        }
+
+        activity.SetTag(DispatcherActivities.ConfigurationTag, result.Targets[0].ConfigurationId.Value);
+        activity.SetTag(DispatcherActivities.TargetFlowsTag, result.Targets.Select(t => t.FlowId.Value).ToArray());
+        foreach (var target in result.Targets)
+        {
+            activity.AddEvent(new ActivityEvent(DispatcherActivities.TargetEvent, tags: new ActivityTagsCollection
+            {
+                [DispatcherActivities.TargetFlowTag] = target.FlowId.Value,
+                [DispatcherActivities.TargetAppTag] = target.ApplicationUid.Value,
+                [DispatcherActivities.TargetRoutingKeyTag] = DispatchNames.RoutingKey(target.FlowId),
+                [DispatcherActivities.ConfigurationTag] = target.ConfigurationId.Value,
+            }));
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Dispatcher.Application.Abstractions;
+using Dispatcher.Application.Common.Errors;
 using Dispatcher.Domain.Configurations;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -53,10 +54,28 @@ public sealed partial class FlowActivation(
         try
         {
             // Not the caller's token: a shared check must not be cancelled by the first caller going away.
-            var status = await flows.GetStatusAsync(flowId, FlowCallContext.Service, CancellationToken.None);
+            FlowStatus? status;
+            try
+            {
+                status = await flows.GetStatusAsync(flowId, FlowCallContext.Service, CancellationToken.None);
+            }
+            catch (FlowRepositoryException e)
+            {
+                // The reason names the target flow: the error-queue redrive filters on "target flow <id>".
+                throw new FlowRepositoryException(e.Failure, $"Could not read the status of target flow {flowId}: {e.Message}", e);
+            }
+
             if (status is FlowStatus.Inactive or FlowStatus.Stopping)
             {
-                await flows.StartAsync(flowId, FlowCallContext.Service, CancellationToken.None);
+                try
+                {
+                    await flows.StartAsync(flowId, FlowCallContext.Service, CancellationToken.None);
+                }
+                catch (FlowRepositoryException e)
+                {
+                    throw new FlowRepositoryException(e.Failure, $"Could not start target flow {flowId}: {e.Message}", e);
+                }
+
                 Interlocked.Increment(ref _starts);
                 LogStarted(flowId.Value, status.Value);
             }

@@ -19,6 +19,7 @@ public sealed class RoutingTable
 {
     private readonly ConcurrentDictionary<FlowId, SourcePlan> _bySource = new();
     private readonly Dictionary<ConfigurationId, FlowId[]> _sourcesByConfiguration = [];
+    private readonly Dictionary<ConfigurationId, long> _versions = [];
     private readonly Lock _writeLock = new();
 
     /// <summary>The number of source flows known to the table.</summary>
@@ -32,6 +33,18 @@ public sealed class RoutingTable
             lock (_writeLock)
             {
                 return _sourcesByConfiguration.Count;
+            }
+        }
+    }
+
+    /// <summary>The configurations loaded (a snapshot).</summary>
+    public IReadOnlyList<ConfigurationId> ConfigurationIds
+    {
+        get
+        {
+            lock (_writeLock)
+            {
+                return [.. _sourcesByConfiguration.Keys];
             }
         }
     }
@@ -62,13 +75,22 @@ public sealed class RoutingTable
             : RoutingResult.For(recordEvent, RoutingOutcome.SourceInactive, null);
     }
 
-    /// <summary>Adds a configuration or replaces its previous state.</summary>
+    /// <summary>
+    /// Adds a configuration or replaces its previous state. A state older than the one loaded (a lower
+    /// <see cref="Configuration.Version"/>, e.g. from a slow full reload racing a change) is ignored.
+    /// </summary>
     public void Upsert(Configuration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var plans = PlanSources(configuration);
         lock (_writeLock)
         {
+            if (_versions.TryGetValue(configuration.Id, out var loaded) && configuration.Version < loaded)
+            {
+                return;
+            }
+
+            _versions[configuration.Id] = configuration.Version;
             foreach (var (flowId, plan) in plans)
             {
                 _bySource[flowId] = plan;
@@ -94,6 +116,7 @@ public sealed class RoutingTable
     {
         lock (_writeLock)
         {
+            _versions.Remove(configurationId);
             if (!_sourcesByConfiguration.Remove(configurationId, out var sources))
             {
                 return;

@@ -27,6 +27,8 @@ internal static class MessagingServiceCollectionExtensions
 
         // Before the bus: hosted services start in order, and no event may be consumed before routing is loaded.
         services.AddHostedService<RoutingTableLoader>();
+        services.AddSingleton<RoutingTableRefresher>();
+        services.AddHostedService(sp => sp.GetRequiredService<RoutingTableRefresher>());
         services.AddScoped<IConfigurationChangeNotifier, BusConfigurationChangeNotifier>();
         if (options.UsesRabbitMq)
         {

@@ -109,3 +109,26 @@ public sealed class RoutingRulesTests
             .Should().Be(RoutingOutcome.UnknownSource);
     }
 }
+
+public sealed class RoutingTableVersionTests
+{
+    [Test]
+    public void An_older_state_of_a_configuration_never_replaces_a_newer_one()
+    {
+        var newer = new ConfigurationBuilder()
+            .With(new AppBuilder("a").Outbound(ThreeAppExample.Person, "a-out"))
+            .With(new AppBuilder("b").Inbound(ThreeAppExample.Person, Operation.Create, "b-in"))
+            .Build();
+        var older = Configuration.Rehydrate(newer.Id, newer.Tenant, newer.Name, newer.DataModel,
+            [new AppBuilder("a").Outbound(ThreeAppExample.Person, "a-out").Build()], newer.CreatedAt, newer.UpdatedAt, version: 1);
+        newer.MarkPersisted();
+        newer.MarkPersisted();
+        var table = new RoutingTable();
+
+        table.Upsert(newer);
+        table.Upsert(older);
+
+        table.Route(Events.From("a-out", Operation.Create)).Targets.Select(t => t.FlowId.Value).Should().Equal("b-in");
+        table.ConfigurationIds.Should().Equal(newer.Id);
+    }
+}

@@ -98,6 +98,30 @@ public sealed class TestBroker : IAsyncDisposable
         return messages;
     }
 
+    /// <summary>
+    /// Reads every message now in <paramref name="queue"/> without removing any (unacknowledged gets; they return to
+    /// the queue when the channel closes), or none when the queue does not exist.
+    /// </summary>
+    public async Task<List<BasicGetResult>> PeekAsync(string queue)
+    {
+        Track(queue);
+        var messages = new List<BasicGetResult>();
+        try
+        {
+            await using var channel = await (await ConnectionAsync()).CreateChannelAsync();
+            while (await channel.BasicGetAsync(queue, autoAck: false) is { } message)
+            {
+                messages.Add(message);
+            }
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+        {
+            // The queue does not exist.
+        }
+
+        return messages;
+    }
+
     /// <summary>How many messages are ready in <paramref name="queue"/> (0 when it does not exist).</summary>
     public async Task<uint> CountAsync(string queue)
     {
@@ -125,6 +149,13 @@ public sealed class TestBroker : IAsyncDisposable
         return await DrainAsync(queue);
     }
 
+    /// <summary>Deletes <paramref name="queue"/> now (e.g. to make dispatches to it unroutable).</summary>
+    public async Task DeleteQueueAsync(string queue)
+    {
+        await using var channel = await (await ConnectionAsync()).CreateChannelAsync();
+        await channel.QueueDeleteAsync(queue);
+    }
+
     /// <summary>Remembers a queue to delete at the end.</summary>
     public void Track(string queue)
     {
@@ -147,7 +178,7 @@ public sealed class TestBroker : IAsyncDisposable
         try
         {
             await using var channel = await _connection.CreateChannelAsync();
-            foreach (var queue in _queues.Concat([ServiceQueue, $"{ServiceQueue}_error", $"{ServiceQueue}_skipped"]).Distinct())
+            foreach (var queue in _queues.Concat([ServiceQueue, $"{ServiceQueue}_error", $"{ServiceQueue}_skipped", $"{ServiceQueue}-record-changed"]).Distinct())
             {
                 await channel.QueueDeleteAsync(queue);
                 await channel.ExchangeDeleteAsync(queue);

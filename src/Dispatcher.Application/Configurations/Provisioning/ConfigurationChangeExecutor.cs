@@ -186,9 +186,10 @@ public sealed partial class ConfigurationChangeExecutor(
         {
             await notifier.NotifyAsync(configuration, deleted, CancellationToken.None);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
-            // This instance is up to date; others catch up with their next load. The change itself is stored.
+            // Including the notifier's own timeout: the change is stored and this instance is up to date; other
+            // instances catch up with their periodic routing refresh. Failing here would answer 500 for a saved change.
             LogNotifyFailed(e, configuration.Id.Value);
         }
     }

@@ -5,24 +5,34 @@ using Dispatcher.Application.Dispatching;
 using Dispatcher.Contracts;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Domain.Routing;
+using Dispatcher.Infrastructure.Messaging.EventBus;
 using MassTransit;
 using Mediator;
 
 namespace Dispatcher.Infrastructure.Messaging.Contracts;
 
 /// <summary>Consumes <see cref="RecordChanged"/> from .NET services; same application command as the event-bus consumer.</summary>
-public sealed class RecordChangedConsumer(IMediator mediator, DispatcherMetrics metrics) : IConsumer<RecordChanged>
+public sealed class RecordChangedConsumer(
+    IMediator mediator, DispatcherMetrics metrics, Microsoft.Extensions.Options.IOptions<MessagingOptions> options) : IConsumer<RecordChanged>
 {
     /// <inheritdoc />
     public async Task Consume(ConsumeContext<RecordChanged> context)
     {
         var message = context.Message;
         metrics.EventsReceived.Add(1, new KeyValuePair<string, object?>("event", nameof(RecordChanged)));
-        var recordEvent = ToRecordEvent(message);
-        var identity = message.EventId.ToString("N");
-        var correlation = context.CorrelationId?.ToString("N") ?? identity;
-        var hops = context.Headers.Get<int>(EventBus.OihEventConsumer.HopHeader) ?? 0;
-        await mediator.Send(new DispatchRecordEvent(recordEvent, identity, correlation, hops), context.CancellationToken);
+        try
+        {
+            var recordEvent = ToRecordEvent(message);
+            var identity = message.EventId.ToString("N");
+            var correlation = context.CorrelationId?.ToString("N") ?? identity;
+            var hops = context.Headers.Get<int>(OihEventConsumer.HopHeader) ?? 0;
+            await mediator.Send(new DispatchRecordEvent(recordEvent, identity, correlation, hops), context.CancellationToken);
+        }
+        catch (Exception e) when (EventFailures.IsFinal(context, e, options.Value))
+        {
+            EventFailures.Count(metrics, e);
+            throw;
+        }
     }
 
     /// <summary>Maps the contract to the domain event; throws <see cref="MalformedEventException"/> on bad input.</summary>
@@ -72,11 +82,9 @@ public sealed class RecordChangedConsumerDefinition : ConsumerDefinition<RecordC
             rabbit.PrefetchCount = _options.PrefetchCount;
         }
 
-        endpointConfigurator.UseMessageRetry(retry =>
-        {
-            retry.Exponential(_options.RetryLimit, _options.RetryMinInterval, _options.RetryMaxInterval, _options.RetryMinInterval);
-            retry.Ignore<PermanentEventFailureException>();
-        });
+        // The reason in the error queue is the whole failure, not only its innermost exception.
+        endpointConfigurator.UseFaultReasonErrorPipe();
+        endpointConfigurator.UseEventRetry(_options);
         consumerConfigurator.Message<RecordChanged>(message => message.UsePartitioner(_options.Partitions, consume =>
             consume.Message.Meta?.TryGetValue("oihUid", out var oihUid) == true ? oihUid.ToString() : consume.Message.FlowId));
     }

@@ -2,6 +2,7 @@ using Dispatcher.Application.Common.Telemetry;
 using Dispatcher.Application.Dispatching;
 using MassTransit;
 using Mediator;
+using Microsoft.Extensions.Options;
 
 namespace Dispatcher.Infrastructure.Messaging.EventBus;
 
@@ -9,7 +10,8 @@ namespace Dispatcher.Infrastructure.Messaging.EventBus;
 /// Consumes the platform's record events (<c>data-hub.record.*</c>, raw JSON on the <c>event-bus</c> exchange) and
 /// hands them to the application as <see cref="DispatchRecordEvent"/>. Thin on purpose: parsing here, work there.
 /// </summary>
-public sealed class OihEventConsumer(IMediator mediator, OihEventReader reader, DispatcherMetrics metrics) : IConsumer<OihEvent>
+public sealed class OihEventConsumer(
+    IMediator mediator, OihEventReader reader, DispatcherMetrics metrics, IOptions<MessagingOptions> options) : IConsumer<OihEvent>
 {
     /// <summary>The AMQP header carrying how many dispatcher hops a message has made.</summary>
     public const string HopHeader = "x-dispatcher-hops";
@@ -18,10 +20,35 @@ public sealed class OihEventConsumer(IMediator mediator, OihEventReader reader, 
     public async Task Consume(ConsumeContext<OihEvent> context)
     {
         metrics.EventsReceived.Add(1, new KeyValuePair<string, object?>("event", context.Message.Headers?.Name ?? "(none)"));
-        var recordEvent = reader.Read(context.Message);
-        var identity = context.MessageId?.ToString("N") ?? MessageIds.FromBody(context.ReceiveContext.Body.GetBytes());
-        var correlation = context.CorrelationId?.ToString("N") ?? identity;
-        var hops = context.Headers.Get<int>(HopHeader) ?? 0;
-        await mediator.Send(new DispatchRecordEvent(recordEvent, identity, correlation, hops), context.CancellationToken);
+        try
+        {
+            var recordEvent = reader.Read(context.Message);
+            var identity = context.MessageId?.ToString("N") ?? MessageIds.FromBody(context.ReceiveContext.Body.GetBytes());
+            var correlation = context.CorrelationId?.ToString("N") ?? identity;
+            var hops = context.Headers.Get<int>(HopHeader) ?? 0;
+            await mediator.Send(new DispatchRecordEvent(recordEvent, identity, correlation, hops), context.CancellationToken);
+        }
+        catch (Exception e) when (EventFailures.IsFinal(context, e, options.Value))
+        {
+            EventFailures.Count(metrics, e);
+            throw;
+        }
     }
+}
+
+/// <summary>Counts events that go to the error queue (<see cref="DispatcherMetrics.EventsFailed"/>).</summary>
+internal static class EventFailures
+{
+    /// <summary>
+    /// True when <paramref name="exception"/> sends the message to the error queue: a permanent failure, or any other
+    /// on the last attempt the retry policy allows. Not a cancellation by shutdown (the message is redelivered).
+    /// </summary>
+    public static bool IsFinal(ConsumeContext context, Exception exception, MessagingOptions options) =>
+        exception is Application.Common.Errors.PermanentEventFailureException
+        || (!(exception is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
+            && context.GetRetryAttempt() >= options.RetryLimit);
+
+    /// <summary>Adds one failed event, tagged with the failure's type.</summary>
+    public static void Count(DispatcherMetrics metrics, Exception exception) =>
+        metrics.EventsFailed.Add(1, new KeyValuePair<string, object?>("reason", exception.GetType().Name));
 }

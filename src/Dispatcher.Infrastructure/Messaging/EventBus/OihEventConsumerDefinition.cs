@@ -1,5 +1,3 @@
-using System.Net.Mime;
-using Dispatcher.Application.Common.Errors;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -7,8 +5,9 @@ namespace Dispatcher.Infrastructure.Messaging.EventBus;
 
 /// <summary>
 /// The endpoint policy of <see cref="OihEventConsumer"/>: the ecosystem's queue and bindings declared with its own
-/// flags (durable, not exclusive, not auto-delete, no arguments), raw JSON without a content type, bounded
-/// concurrency, per-record ordering, retries with backoff that skip permanent failures, and then the error queue.
+/// flags (durable, not exclusive, not auto-delete, no arguments), raw JSON without a content type (read by
+/// <see cref="EventBusSerializerFactory"/>, which never fails), bounded concurrency, per-record ordering, retries with
+/// backoff that skip permanent failures, and then the error queue with the whole failure as the reason.
 /// </summary>
 public sealed class OihEventConsumerDefinition : ConsumerDefinition<OihEventConsumer>
 {
@@ -30,9 +29,18 @@ public sealed class OihEventConsumerDefinition : ConsumerDefinition<OihEventCons
     {
         endpointConfigurator.ConfigureConsumeTopology = false;
         endpointConfigurator.ClearSerialization();
-        endpointConfigurator.UseRawJsonSerializer(RawSerializerOptions.AnyMessageType, isDefault: true);
+        // Raw JSON, read leniently: a body that is no event fails in the consumer with a clear reason (see the factory).
+        var serialization = new EventBusSerializerFactory();
+        endpointConfigurator.AddSerializer(serialization, isSerializer: true);
+        endpointConfigurator.AddDeserializer(serialization, isDefault: true);
         // The ecosystem publishes without a content type.
-        endpointConfigurator.DefaultContentType = new ContentType("application/json");
+        endpointConfigurator.DefaultContentType = EventBusSerializerFactory.JsonContentType;
+        // Nobody can consume a Fault<OihEvent> (an internal type); publishing one per failure only adds exchanges, and
+        // it failed for events without a payload (an undefined JsonElement cannot be serialized), which turned a
+        // permanent failure into a retried one with a meaningless reason.
+        endpointConfigurator.PublishFaults = false;
+        // The reason in the error queue is the whole failure, not only its innermost exception.
+        endpointConfigurator.UseFaultReasonErrorPipe();
         if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
         {
             rabbit.PrefetchCount = _options.PrefetchCount;
@@ -48,11 +56,7 @@ public sealed class OihEventConsumerDefinition : ConsumerDefinition<OihEventCons
             }
         }
 
-        endpointConfigurator.UseMessageRetry(retry =>
-        {
-            retry.Exponential(_options.RetryLimit, _options.RetryMinInterval, _options.RetryMaxInterval, _options.RetryMinInterval);
-            retry.Ignore<PermanentEventFailureException>();
-        });
+        endpointConfigurator.UseEventRetry(_options);
         consumerConfigurator.Message<OihEvent>(message =>
             message.UsePartitioner(_options.Partitions, consume => OihEventReader.PartitionKey(consume.Message)));
     }

@@ -11,6 +11,11 @@ public sealed class OihEventReader(MessagingOptions options)
     /// <summary>Reads <paramref name="oihEvent"/>; throws <see cref="MalformedEventException"/> with the reason.</summary>
     public RecordEvent Read(OihEvent oihEvent)
     {
+        if (oihEvent.MalformedReason is { } reason)
+        {
+            throw new MalformedEventException(reason);
+        }
+
         var name = oihEvent.Headers?.Name;
         var operation = OperationOf(name)
             ?? throw new MalformedEventException(
