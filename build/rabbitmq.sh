@@ -40,7 +40,7 @@ ready() {
 server_process() {
   local f cmd
   for f in /proc/[0-9]*/cmdline; do
-    cmd=$(tr '\0' ' ' <"$f" 2>/dev/null) || continue
+    cmd=$( { tr '\0' ' ' <"$f"; } 2>/dev/null) || continue
     # Executable (first word) must be beam, so e.g. a `grep "-s rabbit boot"` does not count.
     [[ ${cmd%% *} == *beam* && $cmd == *" -s rabbit boot "* ]] && return 0
   done

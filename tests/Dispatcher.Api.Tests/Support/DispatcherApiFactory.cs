@@ -3,7 +3,9 @@ using Dispatcher.Application.Abstractions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Dispatcher.Api.Tests.Support;
 
@@ -16,6 +18,7 @@ public sealed class DispatcherApiFactory : WebApplicationFactory<Program>
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "dispatcher-api-tests", Guid.NewGuid().ToString("N"));
     private readonly Dictionary<string, string?> _settings;
     private readonly Action<IServiceCollection>? _services;
+    private bool _started;
 
     public DispatcherApiFactory(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
@@ -64,8 +67,41 @@ public sealed class DispatcherApiFactory : WebApplicationFactory<Program>
         }
     }
 
+    private async Task StopBusAsync()
+    {
+        if (!_started)
+        {
+            return;
+        }
+
+        _started = false;
+        if (Services.GetService<IBusControl>() is { } bus)
+        {
+            await bus.StopAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        var host = base.CreateHost(builder);
+        _started = true;
+        return host;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        // Stop consuming before the services go away, or in-flight events fail against disposed services.
+        await StopBusAsync();
+        await base.DisposeAsync();
+    }
+
     protected override void Dispose(bool disposing)
     {
+        if (disposing)
+        {
+            StopBusAsync().GetAwaiter().GetResult();
+        }
+
         base.Dispose(disposing);
         if (disposing)
         {

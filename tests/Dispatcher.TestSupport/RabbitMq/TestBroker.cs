@@ -178,7 +178,7 @@ public sealed class TestBroker : IAsyncDisposable
         try
         {
             await using var channel = await _connection.CreateChannelAsync();
-            foreach (var queue in _queues.Concat([ServiceQueue, $"{ServiceQueue}_error", $"{ServiceQueue}_skipped", $"{ServiceQueue}-record-changed"]).Distinct())
+            foreach (var queue in _queues.Concat([ServiceQueue, $"{ServiceQueue}_error", $"{ServiceQueue}_skipped", $"{ServiceQueue}-record-changed", $"{ServiceQueue}-record-changed_error"]).Distinct())
             {
                 await channel.QueueDeleteAsync(queue);
                 await channel.ExchangeDeleteAsync(queue);

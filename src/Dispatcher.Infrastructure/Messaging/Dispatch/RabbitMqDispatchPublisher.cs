@@ -4,6 +4,7 @@ using Dispatcher.Domain.Configurations;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
 using RabbitMQ.Client.Exceptions;
 
 namespace Dispatcher.Infrastructure.Messaging.Dispatch;
@@ -14,6 +15,9 @@ namespace Dispatcher.Infrastructure.Messaging.Dispatch;
 /// <c>mandatory</c> (an unroutable dispatch comes back and fails the event instead of vanishing) and awaits its
 /// publisher confirm, on a few channels so confirms of one event's copies overlap. Also keeps the durable
 /// destinations: a queue per inbound flow (default) or bindings of the shared <c>sdf-adapter</c> queue.
+/// Heals by itself: the client recovers a dropped connection with its channels, and a channel the broker closed on its
+/// own (a channel error such as 404 for a missing exchange, which connection recovery never reopens) is replaced on
+/// next use, with the exchange declared again.
 /// </summary>
 public sealed partial class RabbitMqDispatchPublisher(
     IOptions<MessagingOptions> options,
@@ -27,6 +31,9 @@ public sealed partial class RabbitMqDispatchPublisher(
     private IChannel[] _channels = [];
     private IChannel? _topology;
     private int _next;
+
+    // Between a connection loss and the end of its automatic recovery the client owns the channels: do not replace them.
+    private volatile bool _recovering;
 
     /// <inheritdoc />
     public async Task PublishAsync(IReadOnlyList<OutgoingDispatch> dispatches, CancellationToken cancellationToken)
@@ -44,8 +51,14 @@ public sealed partial class RabbitMqDispatchPublisher(
         var publishes = new Task[dispatches.Count];
         for (var i = 0; i < dispatches.Count; i++)
         {
-            var channel = channels[(int)((uint)Interlocked.Increment(ref _next) % (uint)channels.Length)];
-            publishes[i] = PublishOneAsync(channel, dispatches[i], now, timeout.Token);
+            var index = (int)((uint)Interlocked.Increment(ref _next) % (uint)channels.Length);
+            var channel = channels[index];
+            if (!channel.IsOpen)
+            {
+                channel = await ReopenPublishChannelAsync(index, channel, timeout.Token);
+            }
+
+            publishes[i] = PublishOneAsync(channel, dispatches[i], now, cancellationToken, timeout.Token);
         }
 
         await Task.WhenAll(publishes);
@@ -62,6 +75,8 @@ public sealed partial class RabbitMqDispatchPublisher(
         var channel = await TopologyChannelAsync(cancellationToken);
         var routingKey = DispatchNames.RoutingKey(flowId);
         var queue = _options.Destination == DispatchDestinationMode.SharedQueue ? _options.SharedQueue : routingKey;
+        // The exchange too (idempotent): a binding to an exchange that went away would fail with 404 for ever.
+        await channel.ExchangeDeclareAsync(_options.Exchange, ExchangeType.Topic, durable: true, autoDelete: false, cancellationToken: cancellationToken);
         // The event bus's own default flags, so its client can consume the queue by subscribing under that name.
         await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments: null, cancellationToken: cancellationToken);
         await channel.QueueBindAsync(queue, _options.Exchange, routingKey, arguments: null, cancellationToken: cancellationToken);
@@ -101,7 +116,8 @@ public sealed partial class RabbitMqDispatchPublisher(
         _connectLock.Dispose();
     }
 
-    private async Task PublishOneAsync(IChannel channel, OutgoingDispatch dispatch, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task PublishOneAsync(
+        IChannel channel, OutgoingDispatch dispatch, DateTimeOffset now, CancellationToken callerToken, CancellationToken cancellationToken)
     {
         var properties = new BasicProperties
         {
@@ -125,13 +141,13 @@ public sealed partial class RabbitMqDispatchPublisher(
         {
             throw new DispatchNotDeliveredException($"The broker refused (nack) the dispatch to target flow {target}.", e);
         }
-        catch (OperationCanceledException e) when (!cancellationToken.Equals(CancellationToken.None))
+        catch (OperationCanceledException e) when (!callerToken.IsCancellationRequested)
         {
             throw new DispatchNotDeliveredException($"The dispatch to target flow {target} was not confirmed within {_options.PublishTimeout}.", e);
         }
         catch (Exception e) when (e is AlreadyClosedException or BrokerUnreachableException or OperationInterruptedException)
         {
-            throw new DispatchNotDeliveredException($"The dispatch to target flow {target} failed: the broker connection is down ({e.Message}).", e);
+            throw new DispatchNotDeliveredException($"The dispatch to target flow {target} failed: its channel or the broker connection is closed ({e.Message}).", e);
         }
     }
 
@@ -152,12 +168,16 @@ public sealed partial class RabbitMqDispatchPublisher(
         await _connectLock.WaitAsync(cancellationToken);
         try
         {
-            // A failed declare (e.g. PRECONDITION_FAILED) closes its channel; open a fresh one.
-            if (_topology is not { IsOpen: true })
+            // A failed declare (e.g. PRECONDITION_FAILED) closes its channel; open a fresh one (the client reopens it
+            // itself after a connection loss: meanwhile use it closed, the call fails and is retried).
+            if (_topology is { IsOpen: true } || (_topology is not null && !CanReplaceChannels))
             {
-                _topology = await _connection!.CreateChannelAsync(cancellationToken: cancellationToken);
+                return _topology;
             }
 
+            var closed = _topology;
+            _topology = await _connection!.CreateChannelAsync(cancellationToken: cancellationToken);
+            await DisposeQuietlyAsync(closed);
             return _topology;
         }
         finally
@@ -191,16 +211,27 @@ public sealed partial class RabbitMqDispatchPublisher(
                 ClientProvidedName = $"{_options.ServiceName}-dispatch-publisher",
             };
             var connection = await factory.CreateConnectionAsync(cancellationToken);
-            var channels = new IChannel[_options.PublishChannels];
-            var channelOptions = new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true);
-            for (var i = 0; i < channels.Length; i++)
+            try
             {
-                channels[i] = await connection.CreateChannelAsync(channelOptions, cancellationToken);
+                var channels = new IChannel[_options.PublishChannels];
+                for (var i = 0; i < channels.Length; i++)
+                {
+                    channels[i] = await connection.CreateChannelAsync(PublishChannelOptions, cancellationToken);
+                }
+
+                await channels[0].ExchangeDeclareAsync(_options.Exchange, ExchangeType.Topic, durable: true, autoDelete: false, cancellationToken: cancellationToken);
+                connection.ConnectionShutdownAsync += OnConnectionShutdownAsync;
+                connection.RecoverySucceededAsync += OnRecoverySucceededAsync;
+                _channels = channels;
+                _connection = connection;
+            }
+            catch
+            {
+                // Do not leak a half-made connection: the next publish connects again.
+                await DisposeQuietlyAsync(connection);
+                throw;
             }
 
-            await channels[0].ExchangeDeclareAsync(_options.Exchange, ExchangeType.Topic, durable: true, autoDelete: false, cancellationToken: cancellationToken);
-            _channels = channels;
-            _connection = connection;
             LogConnected(factory.Endpoint.ToString());
         }
         finally
@@ -209,6 +240,100 @@ public sealed partial class RabbitMqDispatchPublisher(
         }
     }
 
+    private static CreateChannelOptions PublishChannelOptions =>
+        new(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true);
+
+    /// <summary>The connection is up and not being recovered: a closed channel was closed by the broker on its own.</summary>
+    private bool CanReplaceChannels => _connection is { IsOpen: true } && !_recovering;
+
+    /// <summary>
+    /// Replaces a publish channel the broker closed with a channel error (e.g. 404: the exchange was deleted) — the
+    /// client's recovery only reopens channels after a connection loss, so without this every later publish on it
+    /// would fail. Declares the exchange again on the new channel. During a connection recovery the closed channel is
+    /// returned as it is: the publish fails fast and the event is retried, and the client reopens the channel.
+    /// </summary>
+    private async Task<IChannel> ReopenPublishChannelAsync(int index, IChannel closed, CancellationToken cancellationToken)
+    {
+        if (!CanReplaceChannels)
+        {
+            return closed;
+        }
+
+        await _connectLock.WaitAsync(cancellationToken);
+        try
+        {
+            var current = _channels[index];
+            if (current.IsOpen || !CanReplaceChannels)
+            {
+                return current;
+            }
+
+            var reason = current.CloseReason?.ReplyText ?? "closed";
+            var channel = await _connection!.CreateChannelAsync(PublishChannelOptions, cancellationToken);
+            try
+            {
+                await channel.ExchangeDeclareAsync(_options.Exchange, ExchangeType.Topic, durable: true, autoDelete: false, cancellationToken: cancellationToken);
+            }
+            catch
+            {
+                await DisposeQuietlyAsync(channel);
+                throw;
+            }
+
+            _channels[index] = channel;
+            await DisposeQuietlyAsync(current);
+            LogChannelReopened(index, reason);
+            return channel;
+        }
+        finally
+        {
+            _connectLock.Release();
+        }
+    }
+
+    private Task OnConnectionShutdownAsync(object sender, ShutdownEventArgs args)
+    {
+        // Set for every loss; cleared when the client has recovered the connection and its channels.
+        _recovering = args.Initiator != ShutdownInitiator.Application;
+        if (_recovering)
+        {
+            LogConnectionLost(args.ReplyCode, args.ReplyText);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private Task OnRecoverySucceededAsync(object sender, AsyncEventArgs args)
+    {
+        _recovering = false;
+        LogConnectionRecovered();
+        return Task.CompletedTask;
+    }
+
+    private static async Task DisposeQuietlyAsync(IAsyncDisposable? disposable)
+    {
+        try
+        {
+            if (disposable is not null)
+            {
+                await disposable.DisposeAsync();
+            }
+        }
+        catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException or ObjectDisposedException or IOException)
+        {
+            // Already gone.
+        }
+    }
+
     [LoggerMessage(LogLevel.Information, "Dispatch publisher connected to {Endpoint}")]
     private partial void LogConnected(string endpoint);
+
+    [LoggerMessage(LogLevel.Warning, "Dispatch publisher lost its broker connection ({ReplyCode} {ReplyText}); recovering, publishes fail and are retried meanwhile")]
+    private partial void LogConnectionLost(ushort replyCode, string replyText);
+
+    [LoggerMessage(LogLevel.Information, "Dispatch publisher recovered its broker connection and channels")]
+    private partial void LogConnectionRecovered();
+
+    [LoggerMessage(LogLevel.Warning, "Dispatch publish channel {Index} was closed by the broker ({Reason}); opened a new one")]
+    private partial void LogChannelReopened(int index, string reason);
 }
