@@ -1,6 +1,8 @@
 using System.Reflection;
 using Dispatcher.Api.Errors;
 using Dispatcher.Api.Http;
+using Dispatcher.Api.Telemetry;
+using Dispatcher.Infrastructure.Health;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.OpenApi;
 
@@ -9,15 +11,26 @@ namespace Dispatcher.Api;
 /// <summary>The API layer's composition root.</summary>
 public static class DependencyInjection
 {
-    /// <summary>Registers the mediator, controllers, error handling and OpenAPI.</summary>
-    public static IServiceCollection AddApi(this IServiceCollection services)
+    /// <summary>
+    /// Registers the mediator, controllers, error handling and OpenAPI, and the operability side: health checks
+    /// (<c>/health/live</c>, <c>/health/ready</c>, <c>/healthcheck</c>) and telemetry (section <c>Telemetry</c>).
+    /// </summary>
+    public static IServiceCollection AddApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddMediator((Mediator.MediatorOptions options) =>
         {
             options.Assemblies = [typeof(Dispatcher.Application.DependencyInjection)];
             options.ServiceLifetime = ServiceLifetime.Scoped;
-            options.PipelineBehaviors = [typeof(Dispatcher.Application.Common.Behaviours.ValidationBehaviour<,>)];
+            // Outermost first: the span and log scope cover validation too.
+            options.PipelineBehaviors =
+            [
+                typeof(TracingBehaviour<,>),
+                typeof(Dispatcher.Application.Common.Behaviours.ValidationBehaviour<,>),
+            ];
         });
+
+        services.AddDispatcherHealthChecks(configuration);
+        services.AddDispatcherTelemetry(configuration);
 
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddProblemDetails();

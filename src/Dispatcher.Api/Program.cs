@@ -1,18 +1,45 @@
 using Dispatcher.Api;
 using Dispatcher.Api.Auth;
+using Dispatcher.Api.Settings;
+using Dispatcher.Api.Health;
 using Dispatcher.Api.Http;
+using Dispatcher.Api.Telemetry;
 using Dispatcher.Application;
 using Dispatcher.Infrastructure;
 
-var builder = WebApplication.CreateBuilder(args);
+// The container's HEALTHCHECK: probe the running service and exit (see Dockerfile).
+if (args is [SelfProbe.Switch, var probeTarget, ..])
+{
+    return await SelfProbe.RunAsync(probeTarget);
+}
 
-builder.Services
-    .AddApplication()
-    .AddInfrastructure(builder.Configuration)
-    .AddDispatcherAuthentication(builder.Configuration, builder.Environment)
-    .AddApi();
+WebApplication app;
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
 
-var app = builder.Build();
+    // The original service's environment variables (MONGODB_URL, QUEUE_URL, …) as the lowest-precedence source:
+    // any setting given under its own name wins (docs/configuration.md).
+    builder.Configuration.AddOriginalEnvironmentAliases();
+
+    builder.Services
+        .AddApplication()
+        .AddInfrastructure(builder.Configuration)
+        .AddDispatcherAuthentication(builder.Configuration, builder.Environment)
+        .AddApi(builder.Configuration);
+
+    app = builder.Build();
+
+    // Every setting is checked before anything uses one: invalid configuration ends here with one message.
+    if (StartupValidation.Validate(app.Services) is { Count: > 0 } failures)
+    {
+        return StartupValidation.Fail(failures);
+    }
+}
+catch (Exception e) when (StartupValidation.Failures(e) is { Count: > 0 } failures)
+{
+    return StartupValidation.Fail(failures);
+}
 
 app.UseExceptionHandler();
 app.UseMiddleware<RequestBodyLimitMiddleware>();
@@ -26,7 +53,10 @@ app.UseSwaggerUI(options =>
 });
 app.UseDispatcherAuthentication();
 app.MapControllers();
+app.MapDispatcherHealth();
+app.UseDispatcherTelemetry();
 app.MapGet("/", () => Results.Ok(new { service = "dispatcher-service", docs = "/api-docs" })).ExcludeFromDescription();
 app.MapGet("/docs", () => Results.Redirect("/api-docs")).ExcludeFromDescription();
 
 app.Run();
+return 0;

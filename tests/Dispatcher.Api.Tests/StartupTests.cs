@@ -35,7 +35,9 @@ public sealed class StartupTests
             .SelectMany(path => path.Value!.AsObject().Select(op => $"{op.Key.ToUpperInvariant()} {path.Key}"));
         operations.Should().BeEquivalentTo(
             "GET /dispatches", "POST /dispatches", "GET /dispatches/{id}", "PATCH /dispatches/{id}", "DELETE /dispatches/{id}",
-            "PUT /dispatches/{id}/app", "PATCH /dispatches/{id}/app/{appId}", "DELETE /dispatches/{id}/app/{appId}");
+            "PUT /dispatches/{id}/app", "PATCH /dispatches/{id}/app/{appId}", "DELETE /dispatches/{id}/app/{appId}",
+            "POST /dispatches/{id}/preview",
+            "POST /events", "GET /events/dispatches", "GET /admin/error-queue", "POST /admin/error-queue/redrive");
         document["components"]!["securitySchemes"]!["bearer"]!["scheme"]!.GetValue<string>().Should().Be("bearer");
         var post = document["paths"]!["/dispatches"]!["post"]!["responses"]!;
         post["201"]!["content"]!["application/json"].Should().NotBeNull();
