@@ -63,7 +63,16 @@ public sealed class DispatchRecordEventHandler(
             .Select(d => new OutgoingDispatch(
                 d, MessageIds.ForDispatch(command.EventIdentity, d.Target.FlowId), command.CorrelationId, command.HopCount + 1))
             .ToList();
-        await publisher.PublishAsync(dispatches, cancellationToken);
+        try
+        {
+            await publisher.PublishAsync(dispatches, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            metrics.DispatchesFailed.Add(dispatches.Count, new KeyValuePair<string, object?>("reason", e.GetType().Name));
+            throw;
+        }
+
         metrics.EventsRouted.Add(1);
         metrics.DispatchesPublished.Add(dispatches.Count);
         return new DispatchResult(RoutingOutcome.Routed, dispatches.Count);

@@ -92,6 +92,38 @@ public sealed class DispatchRecordEventHandlerTests
         _calls.Should().BeEmpty();
     }
 
+    [Test]
+    public async Task Failed_publishes_are_counted_by_reason_and_rethrown()
+    {
+        var metrics = new DispatcherMetrics();
+        var failed = 0L;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument, metrics.DispatchesFailed))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref failed, value));
+        listener.Start();
+        var publisher = new Mock<IDispatchPublisher>();
+        publisher.Setup(p => p.PublishAsync(It.IsAny<IReadOnlyList<OutgoingDispatch>>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new TimeoutException("no confirm"));
+        var flows = new Mock<IFlowProvisioner>();
+        flows.Setup(f => f.GetStatusAsync(It.IsAny<FlowId>(), It.IsAny<FlowCallContext>(), It.IsAny<CancellationToken>())).ReturnsAsync(FlowStatus.Active);
+        var options = Options.Create(new DispatchOptions());
+        var handler = new DispatchRecordEventHandler(
+            RoutingTable.Build([ThreeAppExample.Build()]),
+            new FlowActivation(flows.Object, new FakeTimeProvider(), options, NullLogger<FlowActivation>.Instance),
+            Mock.Of<IDispatchDestinations>(), publisher.Object, options, metrics);
+
+        var act = async () => await handler.Handle(new DispatchRecordEvent(Events.From(SnazzyOut, Operation.Create), "e", "c", 0), default);
+
+        await act.Should().ThrowAsync<TimeoutException>();
+        Interlocked.Read(ref failed).Should().Be(2, "both copies of the event failed");
+    }
+
     private Task Record(string call)
     {
         lock (_calls)

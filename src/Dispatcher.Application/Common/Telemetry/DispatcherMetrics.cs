@@ -23,6 +23,7 @@ public sealed class DispatcherMetrics : IDisposable
         EventsUnrouted = _meter.CreateCounter<long>("dispatcher.events.unrouted", description: "Well-formed record events that matched no target, by reason.");
         EventsFailed = _meter.CreateCounter<long>("dispatcher.events.failed", description: "Record events moved to the error queue, by reason.");
         DispatchesPublished = _meter.CreateCounter<long>("dispatcher.dispatches.published", description: "Tailored copies confirmed by the broker.");
+        DispatchesFailed = _meter.CreateCounter<long>("dispatcher.dispatches.failed", description: "Tailored copies whose publish failed (the event is retried), by exception type.");
         RoutingDuration = _meter.CreateHistogram<double>("dispatcher.routing.duration", unit: "ms", description: "Time to route one event (lookup only).");
     }
 
@@ -40,6 +41,9 @@ public sealed class DispatcherMetrics : IDisposable
 
     /// <summary>Dispatches confirmed by the broker.</summary>
     public Counter<long> DispatchesPublished { get; }
+
+    /// <summary>Dispatches whose publish failed.</summary>
+    public Counter<long> DispatchesFailed { get; }
 
     /// <summary>Routing time per event.</summary>
     public Histogram<double> RoutingDuration { get; }
