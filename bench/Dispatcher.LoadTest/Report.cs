@@ -258,7 +258,7 @@ public static class Report
 
     private static string Chart(List<RunFile> files, List<MicroResult> micro)
     {
-        const int width = 1000, height = 420;
+        const int width = 1000, height = 440;
         var svg = new StringBuilder();
         svg.AppendLine(Inv, $"""<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">""");
         svg.AppendLine("""<rect width="100%" height="100%" fill="white"/>""");
@@ -297,7 +297,7 @@ public static class Report
     private static void BarPanel(StringBuilder svg, int x0, int y0, int w, int h, string title, List<(string Label, double? Relay, double? Dispatcher)> groups)
     {
         svg.AppendLine(Inv, $"""<text x="{x0 + w / 2}" y="{y0 + 16}" text-anchor="middle" font-weight="bold">{title}</text>""");
-        svg.AppendLine(Inv, $"""<text x="{x0 + w / 2}" y="{y0 + h - 8}" text-anchor="middle" font-size="10">RabbitMQ on the same 2 cores; persistent messages, publisher confirms</text>""");
+        svg.AppendLine(Inv, $"""<text x="{x0 + w / 2}" y="{y0 + h + 22}" text-anchor="middle" font-size="10">RabbitMQ on the same 2 cores; persistent messages, publisher confirms</text>""");
         if (groups.Count == 0)
         {
             return;
@@ -344,7 +344,7 @@ public static class Report
     private static void LinePanel(StringBuilder svg, int x0, int y0, int w, int h, List<MicroResult> routing, string clock)
     {
         svg.AppendLine(Inv, $"""<text x="{x0 + w / 2}" y="{y0 + 16}" text-anchor="middle" font-weight="bold">Micro: events/s on one core by configurations (log scale)</text>""");
-        svg.AppendLine(Inv, $"""<text x="{x0 + w / 2}" y="{y0 + h - 8}" text-anchor="middle" font-size="10">median of runs, {clock}; lookup = RoutingTable.Route, +meta = TailoredMeta, +wire body = DispatchMessageWriter</text>""");
+        svg.AppendLine(Inv, $"""<text x="{x0 + w / 2}" y="{y0 + h + 22}" text-anchor="middle" font-size="10">median of runs, {clock}; +meta = TailoredMeta(), +wire body = DispatchMessageWriter</text>""");
         if (routing.Count == 0)
         {
             return;
