@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using Dispatcher.Application.Abstractions;
 using Dispatcher.Domain.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -9,24 +7,17 @@ namespace Dispatcher.Infrastructure.Messaging.Routing;
 
 /// <summary>
 /// Loads every configuration into the routing table at start-up. Registered before the bus, and hosted services
-/// start in order, so no event is consumed before routing knows every configuration.
+/// start in order, so no event is consumed before routing knows every configuration. The load is the same as the
+/// periodic reload (<see cref="RoutingTableRefresher"/>), done once before anything else.
 /// </summary>
 public sealed partial class RoutingTableLoader(
-    IServiceScopeFactory scopes, RoutingTable table, ILogger<RoutingTableLoader> logger) : IHostedService
+    RoutingTableRefresher refresher, RoutingTable table, ILogger<RoutingTableLoader> logger) : IHostedService
 {
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        await using var scope = scopes.CreateAsyncScope();
-        var repository = scope.ServiceProvider.GetRequiredService<IConfigurationRepository>();
-        var count = 0;
-        await foreach (var configuration in repository.StreamAllAsync(cancellationToken))
-        {
-            table.Upsert(configuration);
-            count++;
-        }
-
+        var count = await refresher.RefreshAsync(cancellationToken);
         LogLoaded(count, table.SourceCount, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 

@@ -20,21 +20,20 @@ public sealed partial class RoutingTableRefresher(
     IOptions<DispatchOptions> options,
     ILogger<RoutingTableRefresher> logger) : BackgroundService
 {
-    /// <summary>Refreshes completed (for tests and diagnostics).</summary>
-    public int Refreshes { get; private set; }
-
-    /// <summary>Reloads every configuration; removes the ones that no longer exist.</summary>
-    public async Task RefreshAsync(CancellationToken cancellationToken)
+    /// <summary>Reloads every configuration, removes the ones that no longer exist, and returns how many were loaded.</summary>
+    public async Task<int> RefreshAsync(CancellationToken cancellationToken)
     {
         // Only what was loaded before the reload started may be removed: a configuration created meanwhile is not
         // in the stream yet but is not gone.
         var before = table.ConfigurationIds.ToHashSet();
         await using var scope = scopes.CreateAsyncScope();
         var repository = scope.ServiceProvider.GetRequiredService<IConfigurationRepository>();
+        var loaded = 0;
         await foreach (var configuration in repository.StreamAllAsync(cancellationToken))
         {
             table.Upsert(configuration);
             before.Remove(configuration.Id);
+            loaded++;
         }
 
         foreach (var gone in before)
@@ -42,7 +41,7 @@ public sealed partial class RoutingTableRefresher(
             table.Remove(gone);
         }
 
-        Refreshes++;
+        return loaded;
     }
 
     /// <inheritdoc />
