@@ -45,6 +45,9 @@ public readonly record struct FlowId
         return true;
     }
 
+    /// <summary>Wraps text already known to be a valid flow id (the routing table's packed ids).</summary>
+    internal static FlowId FromValidated(string value) => new(value);
+
     /// <inheritdoc />
     public override string ToString() => Value ?? string.Empty;
 }

@@ -50,7 +50,7 @@ public static class RoutingPolicy
                     && connection.SchemaUri.Equals(sourceConnection.SchemaUri)
                     && targets.TrueForAll(t => t.FlowId != flowId))
                 {
-                    targets.Add(new RouteTarget(configuration.Id, app.Id, app.ApplicationUid, connection.Id, flowId));
+                    targets.Add(new RouteTarget(configuration.Id, app.ApplicationUid, flowId));
                 }
             }
         }

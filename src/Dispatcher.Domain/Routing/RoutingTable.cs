@@ -1,29 +1,29 @@
-using System.Collections.Concurrent;
 using Dispatcher.Domain.Configurations;
 
 namespace Dispatcher.Domain.Routing;
 
 /// <summary>
-/// Routing answers for many configurations, precomputed per source flow and operation.
+/// Routing answers for many configurations (the rules of <see cref="RoutingPolicy"/>), sized for hundreds of thousands.
 /// <list type="bullet">
-/// <item>Lookup is one hash probe on the source flow id and an array index on the operation: O(1) in the number
-/// of configurations, and it allocates nothing.</item>
-/// <item>Building is linear in the number of connections (targets are grouped by schema and operation once per
-/// configuration).</item>
+/// <item>Lookup is one probe of an open-addressing index on the source flow id, then the source's cached targets for
+/// the operation: O(1) in the number of configurations, and it allocates nothing once the source has routed an
+/// event (the first event of a source works its targets out from the configuration's compact form).</item>
+/// <item>Memory: each configuration is kept as compact arrays (16 bytes per provisioned connection, flow ids that are
+/// ObjectIds packed into 12 bytes) plus 16 bytes of index per source flow; <see cref="RouteTarget"/> objects exist
+/// only for sources that have sent events.</item>
 /// <item><see cref="Upsert"/> and <see cref="Remove"/> touch only the entries of one configuration.</item>
 /// </list>
 /// Reads are lock-free and safe while another thread updates; writers are serialised. A reader sees, per source
-/// flow, either the old or the new plan, never a mix.
+/// flow, either the old or the new state of its configuration, never a mix.
 /// </summary>
 public sealed class RoutingTable
 {
-    private readonly ConcurrentDictionary<FlowId, SourcePlan> _bySource = new();
-    private readonly Dictionary<ConfigurationId, FlowId[]> _sourcesByConfiguration = [];
-    private readonly Dictionary<ConfigurationId, long> _versions = [];
+    private readonly SourceIndex _index = new();
+    private readonly Dictionary<ConfigurationId, ConfigurationRoutes> _configurations = [];
     private readonly Lock _writeLock = new();
 
     /// <summary>The number of source flows known to the table.</summary>
-    public int SourceCount => _bySource.Count;
+    public int SourceCount => _index.Count;
 
     /// <summary>The number of configurations loaded.</summary>
     public int ConfigurationCount
@@ -32,7 +32,7 @@ public sealed class RoutingTable
         {
             lock (_writeLock)
             {
-                return _sourcesByConfiguration.Count;
+                return _configurations.Count;
             }
         }
     }
@@ -44,7 +44,7 @@ public sealed class RoutingTable
         {
             lock (_writeLock)
             {
-                return [.. _sourcesByConfiguration.Keys];
+                return [.. _configurations.Keys];
             }
         }
     }
@@ -52,6 +52,7 @@ public sealed class RoutingTable
     /// <summary>Builds a table from <paramref name="configurations"/>.</summary>
     public static RoutingTable Build(IEnumerable<Configuration> configurations)
     {
+        ArgumentNullException.ThrowIfNull(configurations);
         var table = new RoutingTable();
         foreach (var configuration in configurations)
         {
@@ -65,14 +66,33 @@ public sealed class RoutingTable
     public RoutingResult Route(RecordEvent recordEvent)
     {
         ArgumentNullException.ThrowIfNull(recordEvent);
-        if (!_bySource.TryGetValue(recordEvent.SourceFlowId, out var plan))
+        var key = FlowKey.Of(recordEvent.SourceFlowId);
+        var found = _index.TryFind(key, out var owner, out var ordinal);
+        if (found == SourceIndex.Lookup.Retry)
+        {
+            lock (_writeLock)
+            {
+                found = _index.TryFind(key, out owner, out ordinal);
+            }
+        }
+
+        if (found != SourceIndex.Lookup.Found)
         {
             return RoutingResult.For(recordEvent, RoutingOutcome.UnknownSource, null);
         }
 
-        return plan.Active
-            ? RoutingResult.For(recordEvent, RoutingOutcome.Routed, plan.TargetsFor(recordEvent.Operation))
+        return owner!.IsSourceActive(ordinal)
+            ? RoutingResult.For(recordEvent, RoutingOutcome.Routed, owner.TargetsFor(ordinal, recordEvent.Operation))
             : RoutingResult.For(recordEvent, RoutingOutcome.SourceInactive, null);
+    }
+
+    /// <summary>The version of a loaded configuration, or null when it is not loaded.</summary>
+    public long? VersionOf(ConfigurationId configurationId)
+    {
+        lock (_writeLock)
+        {
+            return _configurations.TryGetValue(configurationId, out var routes) ? routes.Version : null;
+        }
     }
 
     /// <summary>
@@ -82,32 +102,26 @@ public sealed class RoutingTable
     public void Upsert(Configuration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var plans = PlanSources(configuration);
+        var routes = ConfigurationRoutes.From(configuration);
         lock (_writeLock)
         {
-            if (_versions.TryGetValue(configuration.Id, out var loaded) && configuration.Version < loaded)
+            _configurations.TryGetValue(configuration.Id, out var previous);
+            if (previous is not null && configuration.Version < previous.Version)
             {
                 return;
             }
 
-            _versions[configuration.Id] = configuration.Version;
-            foreach (var (flowId, plan) in plans)
+            _configurations[configuration.Id] = routes;
+            for (var ordinal = 0; ordinal < routes.SourceCount; ordinal++)
             {
-                _bySource[flowId] = plan;
+                _index.Set(routes.SourceKey(ordinal), routes, ordinal);
             }
 
-            if (_sourcesByConfiguration.TryGetValue(configuration.Id, out var previous))
+            // Sources the new state still has now point at it; only the dropped ones still point at the old state.
+            if (previous is not null)
             {
-                foreach (var flowId in previous)
-                {
-                    if (!plans.ContainsKey(flowId))
-                    {
-                        RemoveOwned(flowId, configuration.Id);
-                    }
-                }
+                RemoveSources(previous);
             }
-
-            _sourcesByConfiguration[configuration.Id] = [.. plans.Keys];
         }
     }
 
@@ -116,90 +130,19 @@ public sealed class RoutingTable
     {
         lock (_writeLock)
         {
-            _versions.Remove(configurationId);
-            if (!_sourcesByConfiguration.Remove(configurationId, out var sources))
+            if (_configurations.Remove(configurationId, out var routes))
             {
-                return;
-            }
-
-            foreach (var flowId in sources)
-            {
-                RemoveOwned(flowId, configurationId);
+                RemoveSources(routes);
             }
         }
     }
 
-    private void RemoveOwned(FlowId flowId, ConfigurationId owner)
+    // Only what this state put there: another configuration (or a newer state) may have claimed the flow since.
+    private void RemoveSources(ConfigurationRoutes routes)
     {
-        // Only remove what this configuration put there: another configuration may have claimed the flow since.
-        if (_bySource.TryGetValue(flowId, out var plan) && plan.ConfigurationId == owner)
+        for (var ordinal = 0; ordinal < routes.SourceCount; ordinal++)
         {
-            _bySource.TryRemove(new KeyValuePair<FlowId, SourcePlan>(flowId, plan));
+            _index.RemoveIfOwnedBy(routes.SourceKey(ordinal), routes);
         }
-    }
-
-    private static Dictionary<FlowId, SourcePlan> PlanSources(Configuration configuration)
-    {
-        // Group the provisioned inbound connections of active inbound sides by (schema, operation), in order.
-        var groups = new Dictionary<(string SchemaKey, Operation Operation), List<RouteTarget>>();
-        foreach (var app in configuration.Apps)
-        {
-            if (!app.Inbound.Active)
-            {
-                continue;
-            }
-
-            foreach (var connection in app.Inbound.Connections)
-            {
-                if (connection.FlowId is not { } flowId)
-                {
-                    continue;
-                }
-
-                var key = (connection.SchemaUri.Key, connection.Operation!.Value);
-                if (!groups.TryGetValue(key, out var list))
-                {
-                    groups[key] = list = [];
-                }
-
-                list.Add(new RouteTarget(configuration.Id, app.Id, app.ApplicationUid, connection.Id, flowId));
-            }
-        }
-
-        var plans = new Dictionary<FlowId, SourcePlan>();
-        foreach (var app in configuration.Apps)
-        {
-            foreach (var connection in app.Outbound.Connections)
-            {
-                if (connection.FlowId is not { } flowId)
-                {
-                    continue;
-                }
-
-                var byOperation = new RouteTarget[3][];
-                if (app.Outbound.Active)
-                {
-                    foreach (var operation in (ReadOnlySpan<Operation>)[Operation.Create, Operation.Update, Operation.Delete])
-                    {
-                        byOperation[(int)operation - 1] = groups.TryGetValue((connection.SchemaUri.Key, operation), out var all)
-                            ? all.Where(t => t.AppId != app.Id).DistinctBy(t => t.FlowId).ToArray()
-                            : [];
-                    }
-                }
-
-                plans[flowId] = new SourcePlan(configuration.Id, app.Outbound.Active, byOperation);
-            }
-        }
-
-        return plans;
-    }
-
-    private sealed class SourcePlan(ConfigurationId configurationId, bool active, RouteTarget[][] targetsByOperation)
-    {
-        public ConfigurationId ConfigurationId { get; } = configurationId;
-
-        public bool Active { get; } = active;
-
-        public RouteTarget[] TargetsFor(Operation operation) => targetsByOperation[(int)operation - 1];
     }
 }

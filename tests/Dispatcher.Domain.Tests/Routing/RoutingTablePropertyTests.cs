@@ -130,7 +130,19 @@ public sealed class RoutingTablePropertyTests
         private int _flows;
         private int _apps;
 
-        public FlowId NextFlowId() => FlowId.Parse($"flow-{seed}-{++_flows}");
+        // Three kinds of ids, because the table packs ObjectId-like ids and keeps others as text: lower-case
+        // 24-hex (packed), the same in upper case (text: case is kept), and free text.
+        public FlowId NextFlowId()
+        {
+            var n = ++_flows;
+            var hex = $"{seed:x8}{n:x16}";
+            return FlowId.Parse((n % 3) switch
+            {
+                0 => hex,
+                1 => hex.ToUpperInvariant(),
+                _ => $"flow-{seed}-{n}",
+            });
+        }
 
         public Configuration Configuration()
         {

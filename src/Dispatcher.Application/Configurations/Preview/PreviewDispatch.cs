@@ -122,8 +122,9 @@ public static class DispatchPreviewer
         var previewSource = new PreviewSource(
             sourceApp.Id.Value, sourceApp.ApplicationUid.Value, sourceApp.ApplicationName, sourceConnection.Id.Value,
             sourceConnection.SchemaUri.Text, sourceApp.Outbound.Active);
-        var dispatches = result.Dispatches().Select(d => ToPreview(configuration, d)).ToList();
-        var targeted = result.Targets.Select(t => t.ConnectionId).ToHashSet();
+        var receivers = Receivers(configuration, sourceApp, sourceConnection.SchemaUri, recordEvent.Operation, result);
+        var dispatches = result.Dispatches().Select(d => ToPreview(receivers[d.Target.FlowId], d)).ToList();
+        var targeted = receivers.Values.Select(r => r.Connection.Id).ToHashSet();
         var skipped = Candidates(configuration, sourceConnection.SchemaUri, recordEvent.Operation)
             .Where(c => !targeted.Contains(c.Connection.Id))
             .Select(c => Skip(c.App, c.Connection, sourceApp))
@@ -139,11 +140,28 @@ public static class DispatchPreviewer
         return new DispatchPreview(result.Outcome.ToString(), reason, flow, operation, previewSource, dispatches, skipped);
     }
 
-    private static PreviewedDispatch ToPreview(Configuration configuration, Dispatch dispatch)
+    // The app and inbound connection behind each target flow: the first candidate, in configuration order, that the
+    // routing rules accept (a flow shared by two connections is sent once, on behalf of the first).
+    private static Dictionary<FlowId, (App App, Connection Connection)> Receivers(
+        Configuration configuration, App sourceApp, SchemaUri schema, Operation operation, RoutingResult result)
+    {
+        var targets = result.Targets.Select(t => t.FlowId).ToHashSet();
+        var receivers = new Dictionary<FlowId, (App App, Connection Connection)>();
+        foreach (var (app, connection) in Candidates(configuration, schema, operation))
+        {
+            if (app.Id != sourceApp.Id && app.Inbound.Active && connection.FlowId is { } flowId && targets.Contains(flowId))
+            {
+                receivers.TryAdd(flowId, (app, connection));
+            }
+        }
+
+        return receivers;
+    }
+
+    private static PreviewedDispatch ToPreview((App App, Connection Connection) receiver, Dispatch dispatch)
     {
         var target = dispatch.Target;
-        var app = configuration.FindApp(target.AppId)!;
-        var connection = app.Inbound.Connections.First(c => c.Id == target.ConnectionId);
+        var (app, connection) = receiver;
         var meta = new JsonObject();
         foreach (var field in dispatch.TailoredMeta().Fields)
         {
@@ -152,7 +170,7 @@ public static class DispatchPreviewer
 
         var data = dispatch.Source.Data.ValueKind == JsonValueKind.Undefined ? (JsonElement?)null : dispatch.Source.Data;
         return new PreviewedDispatch(
-            app.Id.Value, target.ApplicationUid.Value, app.ApplicationName, target.ConnectionId.Value, target.FlowId.Value,
+            app.Id.Value, target.ApplicationUid.Value, app.ApplicationName, connection.Id.Value, target.FlowId.Value,
             DispatchNames.RoutingKey(target.FlowId), connection.SchemaUri.Text, dispatch.RecordUid, meta, data);
     }
 

@@ -31,7 +31,12 @@ public sealed partial class RoutingTableRefresher(
         var loaded = 0;
         await foreach (var configuration in repository.StreamAllAsync(cancellationToken))
         {
-            table.Upsert(configuration);
+            // Every save bumps the version, so an equal version is the state already loaded: skip the rebuild.
+            if (table.VersionOf(configuration.Id) != configuration.Version)
+            {
+                table.Upsert(configuration);
+            }
+
             before.Remove(configuration.Id);
             loaded++;
         }

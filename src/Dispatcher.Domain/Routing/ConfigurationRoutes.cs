@@ -1,0 +1,217 @@
+using Dispatcher.Domain.Configurations;
+
+namespace Dispatcher.Domain.Routing;
+
+/// <summary>
+/// What routing needs of one configuration, compact and immutable: per app its uid and side states, per provisioned
+/// outbound connection (source) and inbound connection (target) a 16-byte <see cref="PackedFlow"/>. A source's
+/// targets for an operation are worked out on its first event and cached (as <see cref="RouteTarget"/> arrays), so
+/// memory grows with the sources that actually send events, not with every possible route.
+/// </summary>
+internal sealed class ConfigurationRoutes
+{
+    private const byte OutboundActive = 1;
+    private const byte InboundActive = 2;
+    private const int Operations = 3;
+
+    private readonly ApplicationUid[] _appUids;
+    private readonly byte[] _appSides;
+    private readonly PackedFlow[] _sources;
+    private readonly PackedFlow[] _targets;
+    private readonly string[] _texts;
+    private RouteTarget[]?[]? _routes;
+    private RouteTarget?[]? _targetObjects;
+
+    private ConfigurationRoutes(
+        ConfigurationId id, long version, ApplicationUid[] appUids, byte[] appSides, PackedFlow[] sources, PackedFlow[] targets, string[] texts)
+    {
+        Id = id;
+        Version = version;
+        _appUids = appUids;
+        _appSides = appSides;
+        _sources = sources;
+        _targets = targets;
+        _texts = texts;
+    }
+
+    public ConfigurationId Id { get; }
+
+    public long Version { get; }
+
+    /// <summary>The number of source flows (their ordinals are 0 … count − 1).</summary>
+    public int SourceCount => _sources.Length;
+
+    public static ConfigurationRoutes From(Configuration configuration)
+    {
+        var apps = configuration.Apps;
+        if (apps.Count > ushort.MaxValue + 1)
+        {
+            throw new NotSupportedException($"Configuration '{configuration.Id}' has {apps.Count} apps; routing supports {ushort.MaxValue + 1}.");
+        }
+
+        var appUids = new ApplicationUid[apps.Count];
+        var appSides = new byte[apps.Count];
+        var schemas = new Dictionary<string, int>(StringComparer.Ordinal);
+        var sources = new List<PackedFlow>();
+        var targets = new List<PackedFlow>();
+        var texts = new List<string>();
+        var seenSources = new HashSet<FlowId>();
+        for (var a = 0; a < apps.Count; a++)
+        {
+            var app = apps[a];
+            appUids[a] = app.ApplicationUid;
+            appSides[a] = (byte)((app.Outbound.Active ? OutboundActive : 0) | (app.Inbound.Active ? InboundActive : 0));
+            foreach (var connection in app.Outbound.Connections)
+            {
+                // The first outbound connection with a flow owns it, as in RoutingPolicy.
+                if (connection.FlowId is { } flowId && seenSources.Add(flowId))
+                {
+                    sources.Add(Pack(flowId, a, SchemaIndex(connection.SchemaUri), null));
+                }
+            }
+
+            foreach (var connection in app.Inbound.Connections)
+            {
+                if (connection.FlowId is { } flowId && connection.Operation is { } operation)
+                {
+                    targets.Add(Pack(flowId, a, SchemaIndex(connection.SchemaUri), operation));
+                }
+            }
+        }
+
+        return new ConfigurationRoutes(
+            configuration.Id, configuration.Version, appUids, appSides, [.. sources], [.. targets], [.. texts]);
+
+        int SchemaIndex(SchemaUri schema)
+        {
+            if (!schemas.TryGetValue(schema.Key, out var index))
+            {
+                index = schemas.Count;
+                if (index >= PackedFlow.MaxSchemas)
+                {
+                    throw new NotSupportedException(
+                        $"Configuration '{configuration.Id}' uses more than {PackedFlow.MaxSchemas} schemas; routing supports {PackedFlow.MaxSchemas}.");
+                }
+
+                schemas[schema.Key] = index;
+            }
+
+            return index;
+        }
+
+        PackedFlow Pack(FlowId flowId, int app, int schema, Operation? operation)
+        {
+            var key = FlowKey.Of(flowId);
+            var textIndex = 0;
+            if (key.IsText)
+            {
+                textIndex = texts.Count;
+                texts.Add(flowId.Value);
+            }
+
+            return new PackedFlow(key, textIndex, app, schema, operation);
+        }
+    }
+
+    /// <summary>The lookup key of source <paramref name="ordinal"/>.</summary>
+    public FlowKey SourceKey(int ordinal) => FlowKey.Of(_sources[ordinal], _texts);
+
+    /// <summary>True when source <paramref name="ordinal"/> exists and is the flow <paramref name="key"/>.</summary>
+    public bool SourceIs(int ordinal, in FlowKey key) => (uint)ordinal < (uint)_sources.Length && key.Matches(_sources[ordinal], _texts);
+
+    /// <summary>The flow id of a source as text.</summary>
+    public string SourceFlowText(int ordinal) => FlowKey.TextOf(_sources[ordinal], _texts);
+
+    /// <summary>True when the outbound side of the source's app is active.</summary>
+    public bool IsSourceActive(int ordinal) => (_appSides[_sources[ordinal].App] & OutboundActive) != 0;
+
+    /// <summary>
+    /// The targets of an event of <paramref name="operation"/> from source <paramref name="ordinal"/>, in configuration
+    /// order, each flow once (the rules of <see cref="RoutingPolicy"/>). Cached after the first call; concurrent first
+    /// calls may both compute it, with equal results.
+    /// </summary>
+    public RouteTarget[] TargetsFor(int ordinal, Operation operation)
+    {
+        var routes = Volatile.Read(ref _routes);
+        if (routes is null)
+        {
+            Interlocked.CompareExchange(ref _routes, new RouteTarget[]?[_sources.Length * Operations], null);
+            routes = _routes!;
+        }
+
+        var slot = (ordinal * Operations) + (int)operation - 1;
+        if (Volatile.Read(ref routes[slot]) is { } cached)
+        {
+            return cached;
+        }
+
+        var computed = ComputeTargets(_sources[ordinal], operation);
+        Volatile.Write(ref routes[slot], computed);
+        return computed;
+    }
+
+    private RouteTarget[] ComputeTargets(in PackedFlow source, Operation operation)
+    {
+        List<int>? chosen = null;
+        for (var t = 0; t < _targets.Length; t++)
+        {
+            ref readonly var target = ref _targets[t];
+            if (target.App == source.App
+                || (_appSides[target.App] & InboundActive) == 0
+                || target.Operation != operation
+                || target.Schema != source.Schema
+                || (chosen is not null && AlreadyChosen(chosen, target)))
+            {
+                continue;
+            }
+
+            (chosen ??= []).Add(t);
+        }
+
+        if (chosen is null)
+        {
+            return [];
+        }
+
+        var result = new RouteTarget[chosen.Count];
+        for (var i = 0; i < result.Length; i++)
+        {
+            result[i] = TargetObject(chosen[i]);
+        }
+
+        return result;
+    }
+
+    private bool AlreadyChosen(List<int> chosen, in PackedFlow target)
+    {
+        foreach (var index in chosen)
+        {
+            if (_targets[index].SameFlowAs(target))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // One RouteTarget per inbound flow, shared by every source that routes to it.
+    private RouteTarget TargetObject(int index)
+    {
+        var objects = Volatile.Read(ref _targetObjects);
+        if (objects is null)
+        {
+            Interlocked.CompareExchange(ref _targetObjects, new RouteTarget?[_targets.Length], null);
+            objects = _targetObjects!;
+        }
+
+        if (Volatile.Read(ref objects[index]) is { } existing)
+        {
+            return existing;
+        }
+
+        ref readonly var target = ref _targets[index];
+        var created = new RouteTarget(Id, _appUids[target.App], FlowId.FromValidated(FlowKey.TextOf(target, _texts)));
+        return Interlocked.CompareExchange(ref objects[index], created, null) ?? created;
+    }
+}

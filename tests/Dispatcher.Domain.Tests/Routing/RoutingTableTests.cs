@@ -1,0 +1,148 @@
+using Dispatcher.Domain.Configurations;
+using Dispatcher.Domain.Routing;
+using Dispatcher.Domain.Tests.Builders;
+
+namespace Dispatcher.Domain.Tests.Routing;
+
+/// <summary>What the routing table's compact storage and lock-free reads must keep true.</summary>
+public sealed class RoutingTableTests
+{
+    private const string Person = ThreeAppExample.Person;
+
+    [Test]
+    public void Packed_and_text_flow_ids_of_the_same_digits_are_different_flows()
+    {
+        const string lower = "65a1b2c3d4e5f60718293a4b";
+        var upper = lower.ToUpperInvariant();
+        var configuration = new ConfigurationBuilder()
+            .With(new AppBuilder("a").Outbound(Person, lower))
+            .With(new AppBuilder("b").Outbound(Person, upper))
+            .With(new AppBuilder("c").Inbound(Person, Operation.Create, "000000000000000000000abc"))
+            .With(new AppBuilder("d").Inbound(Person, Operation.Create, "target-as-text_1"))
+            .Build();
+        var table = RoutingTable.Build([configuration]);
+
+        table.SourceCount.Should().Be(2);
+        foreach (var source in new[] { lower, upper })
+        {
+            var result = table.Route(Events.From(source, Operation.Create));
+            result.Outcome.Should().Be(RoutingOutcome.Routed);
+            result.Targets.Select(t => t.FlowId.Value).Should().Equal("000000000000000000000abc", "target-as-text_1");
+            result.Targets.Select(t => t.ApplicationUid.Value).Should().Equal("c", "d");
+        }
+
+        table.Route(Events.From("65A1B2C3D4E5F60718293A4c", Operation.Create)).Outcome.Should().Be(RoutingOutcome.UnknownSource);
+    }
+
+    [Test]
+    public void A_source_that_has_routed_once_routes_again_without_allocating()
+    {
+        var table = RoutingTable.Build([ThreeAppExample.Build()]);
+        var recordEvent = Events.From(ThreeAppExample.SnazzyOut, Operation.Create);
+        var first = table.Route(recordEvent).Targets;
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var again = table.Route(recordEvent);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        allocated.Should().Be(0);
+        again.Targets.Should().BeSameAs(first, "the targets are cached per source and operation");
+    }
+
+    [Test]
+    public void Sources_moved_to_another_configuration_stay_with_it_when_the_first_is_removed()
+    {
+        var first = new ConfigurationBuilder()
+            .With(new AppBuilder("a").Outbound(Person, "shared-source"))
+            .With(new AppBuilder("b").Inbound(Person, Operation.Create, "first-target"))
+            .Build();
+        var second = new ConfigurationBuilder()
+            .With(new AppBuilder("c").Outbound(Person, "shared-source"))
+            .With(new AppBuilder("d").Inbound(Person, Operation.Create, "second-target"))
+            .Build();
+        var table = RoutingTable.Build([first, second]);
+
+        table.Remove(first.Id);
+
+        table.Route(Events.From("shared-source", Operation.Create)).Targets.Select(t => t.FlowId.Value).Should().Equal("second-target");
+        table.SourceCount.Should().Be(1);
+    }
+
+    [Test]
+    public void Readers_never_see_a_stable_source_missing_or_a_mixed_state_while_a_writer_keeps_changing_the_table()
+    {
+        // 400 configurations whose first app's source flow never changes; the writer flips their inbound apps
+        // between two target sets, adds and removes churn configurations (which grows, rehashes and tombstones
+        // the index) while readers route the stable sources.
+        const int count = 400;
+        var stable = Enumerable.Range(0, count).Select(i => Configuration(i, targetSet: 0)).ToList();
+        var table = RoutingTable.Build(stable);
+        var events = Enumerable.Range(0, count).Select(i => Events.From(Hex(i, 1), Operation.Create)).ToArray();
+        using var stop = new CancellationTokenSource();
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var reads = 0L;
+
+        var readers = Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    var result = table.Route(events[i]);
+                    var flows = string.Join(",", result.Targets.Select(t => t.FlowId.Value));
+                    if (result.Outcome != RoutingOutcome.Routed || (flows != Targets(i, 0) && flows != Targets(i, 1)))
+                    {
+                        failures.Enqueue($"{i}: {result.Outcome} [{flows}]");
+                    }
+                }
+
+                Interlocked.Add(ref reads, count);
+            }
+        })).ToArray();
+
+        for (var round = 0; round < 101; round++)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var changed = Configuration(i, targetSet: (round + 1) % 2, id: stable[i].Id, version: round + 1);
+                table.Upsert(changed);
+            }
+
+            var churn = Enumerable.Range(0, 200).Select(j => Configuration(10_000 + (round * 200) + j, targetSet: 0)).ToList();
+            churn.ForEach(table.Upsert);
+            churn.ForEach(c => table.Remove(c.Id));
+        }
+
+        stop.Cancel();
+        Task.WaitAll(readers);
+
+        failures.Should().BeEmpty();
+        Interlocked.Read(ref reads).Should().BeGreaterThan(count);
+        table.ConfigurationCount.Should().Be(count);
+        table.SourceCount.Should().Be(count * 2, "the last round left set 1, with two sources each");
+    }
+
+    private static string Hex(int configuration, int flow) => $"{configuration:x16}{flow:x8}";
+
+    private static string Targets(int configuration, int set) =>
+        set == 0 ? $"{Hex(configuration, 10)},{Hex(configuration, 11)}" : Hex(configuration, 20);
+
+    private static Configuration Configuration(int n, int targetSet, ConfigurationId? id = null, long version = 0)
+    {
+        // In set 1 another source comes first, so the stable source's slot is rewritten with a new ordinal.
+        var builder = new ConfigurationBuilder();
+        if (targetSet == 1)
+        {
+            builder = builder.With(new AppBuilder($"other-{n}").Outbound(Person, Hex(n, 2)));
+        }
+
+        builder = builder.With(new AppBuilder($"source-{n}").Outbound(Person, Hex(n, 1)));
+        builder = targetSet == 0
+            ? builder.With(new AppBuilder($"x-{n}").Inbound(Person, Operation.Create, Hex(n, 10)))
+                .With(new AppBuilder($"y-{n}").Inbound(Person, Operation.Create, Hex(n, 11)))
+            : builder.With(new AppBuilder($"z-{n}").Inbound(Person, Operation.Create, Hex(n, 20)));
+        var built = builder.Build();
+        return id is null ? built : Dispatcher.Domain.Configurations.Configuration.Rehydrate(
+            id.Value, built.Tenant, built.Name, built.DataModel, built.Apps, built.CreatedAt, built.UpdatedAt, version);
+    }
+}
