@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# The project's test command: ensures the local RabbitMQ broker, runs `dotnet test` on Dispatcher.sln
-# and prints "N passed, N failed, N skipped" alone on the last line.
-# Extra arguments go to `dotnet test` (e.g. build/test.sh --filter Category=Unit).
-# Env: DISPATCHER_SKIP_BROKER=1 skips the broker step; DISPATCHER_RABBITMQ overrides the broker URL.
+# The project's test command: ensures the local RabbitMQ broker, runs `dotnet test` on Dispatcher.sln, then the load
+# tool's smoke mode (build/bench.sh --smoke, counted as one test), and prints "N passed, N failed, N skipped" alone on
+# the last line.
+# Extra arguments go to `dotnet test` (e.g. build/test.sh --filter Category=Unit); they do not affect the load smoke.
+# Env: DISPATCHER_SKIP_BROKER=1 skips the broker step (the tests and the load smoke then use whatever broker
+#      DISPATCHER_RABBITMQ names); DISPATCHER_RABBITMQ overrides the broker URL;
+#      DISPATCHER_SKIP_LOAD_SMOKE=1 does not run the load smoke (counted as skipped).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-# Print the summary line and exit: non-zero if dotnet test failed or any test failed.
+# Print the summary line and exit: non-zero if dotnet test failed, any test failed or the load smoke failed.
 summary() {
   local passed=$1 failed=$2 skipped=$3 rc=$4
   # A failed run (build error, crashed host, no .trx) must never look clean.
@@ -43,4 +46,36 @@ read -r passed failed skipped < <(
     }
     END { print passed + 0, failed + 0, total - executed }'
 )
+# dotnet test failed without a failed test in the .trx files (build error, crashed host): count one failure.
+if ((rc != 0 && failed == 0)); then failed=1; fi
+
+# The load smoke: one test. Its output goes to the log with a "[load-smoke]" prefix and, with its results and the
+# dispatchers' logs, to artifacts/load-smoke/. Its status is taken from PIPESTATUS, so neither the prefixing pipe,
+# `set -e` nor bench.sh's `exec` of the load tool can hide a failure.
+smoke=artifacts/load-smoke
+if [[ "${DISPATCHER_SKIP_LOAD_SMOKE:-}" == 1 ]]; then
+  echo "== load smoke: skipped (DISPATCHER_SKIP_LOAD_SMOKE=1)"
+  skipped=$((skipped + 1))
+else
+  echo "== load smoke: build/bench.sh --smoke (output prefixed [load-smoke], artifacts in $smoke/)"
+  rm -rf "$smoke"
+  mkdir -p "$smoke"
+  # stdin from /dev/null: nothing in the smoke may wait for input.
+  set +e
+  bash build/bench.sh --smoke --out "$smoke" </dev/null 2>&1 | tee "$smoke/smoke.log" | sed -u 's/^/[load-smoke] /'
+  statuses=("${PIPESTATUS[@]}")
+  set -e
+  smoke_rc=${statuses[0]}
+  # A broken log pipe (tee or sed failing) must not pass either.
+  if ((smoke_rc == 0 && (statuses[1] != 0 || statuses[2] != 0))); then smoke_rc=1; fi
+  if ((smoke_rc == 0)); then
+    echo "== load smoke: passed"
+    passed=$((passed + 1))
+  else
+    echo "== load smoke: FAILED (exit $smoke_rc; see $smoke/smoke.log)"
+    failed=$((failed + 1))
+    rc=1
+  fi
+fi
+
 summary "$passed" "$failed" "$skipped" "$rc"
