@@ -1,8 +1,9 @@
 namespace Dispatcher.Domain.Routing;
 
 /// <summary>
-/// Source flow → (configuration, source ordinal): an open-addressing hash table of two parallel arrays, 16 bytes per
-/// slot and no object per entry (a <c>ConcurrentDictionary</c> node costs ~64 bytes and a dependent load more).
+/// Source flow → (configuration, source ordinal): an open-addressing hash table of 16-byte slots (tag and owner side
+/// by side, so one cache line answers a probe) and no object per entry (a <c>ConcurrentDictionary</c> node costs ~64
+/// bytes and a dependent load more).
 /// <para>
 /// Writers are serialised by the caller. Readers take no lock: a slot's tag (hash and ordinal in one 64-bit word) is
 /// written after its owner, so a reader that sees a tag sees an owner; every candidate is verified against the
@@ -17,7 +18,7 @@ internal sealed class SourceIndex
     private const long Deleted = 1; // high half 0: never a live tag, whose high half is a non-zero hash
     private const int MinCapacity = 16;
 
-    private Slots _slots = new(MinCapacity);
+    private Slot[] _slots = new Slot[MinCapacity];
     private int _count;
     private int _deleted;
 
@@ -40,12 +41,12 @@ internal sealed class SourceIndex
     public Lookup TryFind(in FlowKey key, out ConfigurationRoutes? owner, out int ordinal)
     {
         var slots = Volatile.Read(ref _slots);
-        var mask = slots.Tags.Length - 1;
+        var mask = slots.Length - 1;
         var wanted = LiveHash(key.Hash);
         var raced = false;
         for (int i = (int)wanted & mask, probes = 0; probes <= mask; i = (i + 1) & mask, probes++)
         {
-            var tag = Volatile.Read(ref slots.Tags[i]);
+            var tag = Volatile.Read(ref slots[i].Tag);
             if (tag == Empty)
             {
                 break;
@@ -56,7 +57,7 @@ internal sealed class SourceIndex
                 continue;
             }
 
-            var candidate = Volatile.Read(ref slots.Owners[i]);
+            var candidate = Volatile.Read(ref slots[i].Owner);
             if (candidate is not null && candidate.SourceIs((int)tag, key))
             {
                 owner = candidate;
@@ -76,7 +77,7 @@ internal sealed class SourceIndex
     /// <summary>Points <paramref name="key"/> at source <paramref name="ordinal"/> of <paramref name="owner"/> (writers only).</summary>
     public void Set(in FlowKey key, ConfigurationRoutes owner, int ordinal)
     {
-        if ((_count + _deleted + 1) * 4L > _slots.Tags.Length * 3L)
+        if ((_count + _deleted + 1) * 4L > _slots.Length * 3L)
         {
             Resize(_count + 1);
         }
@@ -89,25 +90,25 @@ internal sealed class SourceIndex
         {
             // Rewrite in place: owner first; a reader pairing the new owner with the old tag (or the reverse) fails
             // verification and retries under the lock.
-            Volatile.Write(ref slots.Owners[index], owner);
-            Volatile.Write(ref slots.Tags[index], tag);
+            Volatile.Write(ref slots[index].Owner, owner);
+            Volatile.Write(ref slots[index].Tag, tag);
             return;
         }
 
-        var mask = slots.Tags.Length - 1;
+        var mask = slots.Length - 1;
         var i = (int)hash & mask;
-        while (IsLive(slots.Tags[i]))
+        while (IsLive(slots[i].Tag))
         {
             i = (i + 1) & mask;
         }
 
-        if (slots.Tags[i] == Deleted)
+        if (slots[i].Tag == Deleted)
         {
             _deleted--;
         }
 
-        Volatile.Write(ref slots.Owners[i], owner);
-        Volatile.Write(ref slots.Tags[i], tag);
+        Volatile.Write(ref slots[i].Owner, owner);
+        Volatile.Write(ref slots[i].Tag, tag);
         _count++;
     }
 
@@ -116,13 +117,13 @@ internal sealed class SourceIndex
     {
         var slots = _slots;
         var index = Find(slots, key);
-        if (index < 0 || !ReferenceEquals(slots.Owners[index], owner))
+        if (index < 0 || !ReferenceEquals(slots[index].Owner, owner))
         {
             return;
         }
 
-        Volatile.Write(ref slots.Tags[index], Deleted);
-        Volatile.Write(ref slots.Owners[index], null);
+        Volatile.Write(ref slots[index].Tag, Deleted);
+        Volatile.Write(ref slots[index].Owner, null);
         _count--;
         _deleted++;
     }
@@ -133,19 +134,19 @@ internal sealed class SourceIndex
     private static bool IsLive(long tag) => (tag >>> 32) != 0;
 
     // Writers' lookup: slots are stable while the caller holds the lock.
-    private static int Find(Slots slots, in FlowKey key)
+    private static int Find(Slot[] slots, in FlowKey key)
     {
-        var mask = slots.Tags.Length - 1;
+        var mask = slots.Length - 1;
         var wanted = LiveHash(key.Hash);
         for (int i = (int)wanted & mask, probes = 0; probes <= mask; i = (i + 1) & mask, probes++)
         {
-            var tag = slots.Tags[i];
+            var tag = slots[i].Tag;
             if (tag == Empty)
             {
                 return -1;
             }
 
-            if ((uint)(tag >>> 32) == wanted && slots.Owners[i]!.SourceIs((int)tag, key))
+            if ((uint)(tag >>> 32) == wanted && slots[i].Owner!.SourceIs((int)tag, key))
             {
                 return i;
             }
@@ -164,34 +165,33 @@ internal sealed class SourceIndex
         }
 
         var old = _slots;
-        var fresh = new Slots(capacity);
+        var fresh = new Slot[capacity];
         var mask = capacity - 1;
-        for (var j = 0; j < old.Tags.Length; j++)
+        for (var j = 0; j < old.Length; j++)
         {
-            var tag = old.Tags[j];
+            var tag = old[j].Tag;
             if (!IsLive(tag))
             {
                 continue;
             }
 
             var i = (int)(uint)(tag >>> 32) & mask;
-            while (fresh.Tags[i] != Empty)
+            while (fresh[i].Tag != Empty)
             {
                 i = (i + 1) & mask;
             }
 
-            fresh.Tags[i] = tag;
-            fresh.Owners[i] = old.Owners[j];
+            fresh[i] = old[j];
         }
 
         _deleted = 0;
         Volatile.Write(ref _slots, fresh);
     }
 
-    private sealed class Slots(int capacity)
+    // Fields, not properties: readers and writers use Volatile on them by reference.
+    private struct Slot
     {
-        public long[] Tags { get; } = new long[capacity];
-
-        public ConfigurationRoutes?[] Owners { get; } = new ConfigurationRoutes?[capacity];
+        public long Tag;
+        public ConfigurationRoutes? Owner;
     }
 }
