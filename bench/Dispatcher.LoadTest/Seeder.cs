@@ -38,7 +38,7 @@ public static class Seeder
         var owner = source.Parameters.Add("$configuration", SqliteType.Text);
         var created = new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
 
-        foreach (var spec in ConfigurationMix.Generate(count, idSpace: 0x5e, flowPrefix: "sd"))
+        foreach (var spec in ConfigurationMix.Generate(count, idSpace: 0x5e, flowPrefix: "5d"))
         {
             id.Value = spec.Id;
             tenant.Value = spec.Tenant;

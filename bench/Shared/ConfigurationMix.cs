@@ -41,7 +41,7 @@ public static class ConfigurationMix
 
     /// <summary>
     /// Generates <paramref name="count"/> configurations. Ids are unique across calls with different
-    /// <paramref name="idSpace"/> values (0–255); flow ids (24 characters) start with the two-letter <paramref name="flowPrefix"/>.
+    /// <paramref name="idSpace"/> values (0–255); flow ids are 24 lower-case hex digits, like the Flow Repository's ObjectIds, starting with the two hex digits <paramref name="flowPrefix"/>.
     /// </summary>
     public static IEnumerable<ConfigurationSpec> Generate(int count, int seed = Seed, int idSpace = 0, string flowPrefix = "bf")
     {

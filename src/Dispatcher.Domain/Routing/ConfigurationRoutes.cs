@@ -1,36 +1,44 @@
+using System.Text;
 using Dispatcher.Domain.Configurations;
 
 namespace Dispatcher.Domain.Routing;
 
 /// <summary>
-/// What routing needs of one configuration, compact and immutable: per app its uid and side states, per provisioned
-/// outbound connection (source) and inbound connection (target) a 16-byte <see cref="PackedFlow"/>. A source's
-/// targets for an operation are worked out on its first event and cached (as <see cref="RouteTarget"/> arrays), so
-/// memory grows with the sources that actually send events, not with every possible route.
+/// What routing needs of one configuration, compact and immutable: per app its uid (UTF-8, in one buffer) and side
+/// states, per provisioned outbound connection (source) and inbound connection (target) a 16-byte
+/// <see cref="PackedFlow"/>; five objects per configuration whatever its size. A source's targets for an operation
+/// are worked out on its first event and cached (as <see cref="RouteTarget"/> arrays), so memory grows with the
+/// sources that actually send events, not with every possible route.
 /// </summary>
 internal sealed class ConfigurationRoutes
 {
-    private const byte OutboundActive = 1;
-    private const byte InboundActive = 2;
+    private const uint OutboundActive = 1u << 31;
+    private const uint InboundActive = 1u << 30;
+    private const uint OffsetMask = InboundActive - 1;
     private const int Operations = 3;
 
-    private readonly ApplicationUid[] _appUids;
-    private readonly byte[] _appSides;
-    private readonly PackedFlow[] _sources;
-    private readonly PackedFlow[] _targets;
+    // _apps[a] = start of app a's uid in _uids | side flags; _apps[count] = end of the last uid.
+    private readonly uint[] _apps;
+    private readonly byte[] _uids;
+
+    // Sources first (ordinals 0 … _sourceCount − 1), then targets.
+    private readonly PackedFlow[] _flows;
+    private readonly int _sourceCount;
+
+    // Flow ids that are not packed (see PackedFlow); almost always empty.
     private readonly string[] _texts;
     private RouteTarget[]?[]? _routes;
     private RouteTarget?[]? _targetObjects;
 
     private ConfigurationRoutes(
-        ConfigurationId id, long version, ApplicationUid[] appUids, byte[] appSides, PackedFlow[] sources, PackedFlow[] targets, string[] texts)
+        ConfigurationId id, long version, uint[] apps, byte[] uids, PackedFlow[] flows, int sourceCount, string[] texts)
     {
         Id = id;
         Version = version;
-        _appUids = appUids;
-        _appSides = appSides;
-        _sources = sources;
-        _targets = targets;
+        _apps = apps;
+        _uids = uids;
+        _flows = flows;
+        _sourceCount = sourceCount;
         _texts = texts;
     }
 
@@ -39,7 +47,7 @@ internal sealed class ConfigurationRoutes
     public long Version { get; }
 
     /// <summary>The number of source flows (their ordinals are 0 … count − 1).</summary>
-    public int SourceCount => _sources.Length;
+    public int SourceCount => _sourceCount;
 
     public static ConfigurationRoutes From(Configuration configuration)
     {
@@ -49,8 +57,8 @@ internal sealed class ConfigurationRoutes
             throw new NotSupportedException($"Configuration '{configuration.Id}' has {apps.Count} apps; routing supports {ushort.MaxValue + 1}.");
         }
 
-        var appUids = new ApplicationUid[apps.Count];
-        var appSides = new byte[apps.Count];
+        var appEntries = new uint[apps.Count + 1];
+        var uids = new List<byte>();
         var schemas = new Dictionary<string, int>(StringComparer.Ordinal);
         var sources = new List<PackedFlow>();
         var targets = new List<PackedFlow>();
@@ -59,8 +67,12 @@ internal sealed class ConfigurationRoutes
         for (var a = 0; a < apps.Count; a++)
         {
             var app = apps[a];
-            appUids[a] = app.ApplicationUid;
-            appSides[a] = (byte)((app.Outbound.Active ? OutboundActive : 0) | (app.Inbound.Active ? InboundActive : 0));
+            appEntries[a] = checked((uint)uids.Count) | (app.Outbound.Active ? OutboundActive : 0) | (app.Inbound.Active ? InboundActive : 0);
+            uids.AddRange(Encoding.UTF8.GetBytes(app.ApplicationUid.Value));
+            if (uids.Count > OffsetMask)
+            {
+                throw new NotSupportedException($"Configuration '{configuration.Id}' has more than {OffsetMask} bytes of application uids.");
+            }
             foreach (var connection in app.Outbound.Connections)
             {
                 // The first outbound connection with a flow owns it, as in RoutingPolicy.
@@ -79,8 +91,10 @@ internal sealed class ConfigurationRoutes
             }
         }
 
+        appEntries[apps.Count] = (uint)uids.Count;
         return new ConfigurationRoutes(
-            configuration.Id, configuration.Version, appUids, appSides, [.. sources], [.. targets], [.. texts]);
+            configuration.Id, configuration.Version, appEntries, [.. uids], [.. sources, .. targets], sources.Count,
+            texts.Count == 0 ? [] : [.. texts]);
 
         int SchemaIndex(SchemaUri schema)
         {
@@ -114,16 +128,16 @@ internal sealed class ConfigurationRoutes
     }
 
     /// <summary>The lookup key of source <paramref name="ordinal"/>.</summary>
-    public FlowKey SourceKey(int ordinal) => FlowKey.Of(_sources[ordinal], _texts);
+    public FlowKey SourceKey(int ordinal) => FlowKey.Of(_flows[ordinal], _texts);
 
     /// <summary>True when source <paramref name="ordinal"/> exists and is the flow <paramref name="key"/>.</summary>
-    public bool SourceIs(int ordinal, in FlowKey key) => (uint)ordinal < (uint)_sources.Length && key.Matches(_sources[ordinal], _texts);
+    public bool SourceIs(int ordinal, in FlowKey key) => (uint)ordinal < (uint)_sourceCount && key.Matches(_flows[ordinal], _texts);
 
     /// <summary>The flow id of a source as text.</summary>
-    public string SourceFlowText(int ordinal) => FlowKey.TextOf(_sources[ordinal], _texts);
+    public string SourceFlowText(int ordinal) => FlowKey.TextOf(_flows[ordinal], _texts);
 
     /// <summary>True when the outbound side of the source's app is active.</summary>
-    public bool IsSourceActive(int ordinal) => (_appSides[_sources[ordinal].App] & OutboundActive) != 0;
+    public bool IsSourceActive(int ordinal) => (_apps[_flows[ordinal].App] & OutboundActive) != 0;
 
     /// <summary>
     /// The targets of an event of <paramref name="operation"/> from source <paramref name="ordinal"/>, in configuration
@@ -135,7 +149,7 @@ internal sealed class ConfigurationRoutes
         var routes = Volatile.Read(ref _routes);
         if (routes is null)
         {
-            Interlocked.CompareExchange(ref _routes, new RouteTarget[]?[_sources.Length * Operations], null);
+            Interlocked.CompareExchange(ref _routes, new RouteTarget[]?[_sourceCount * Operations], null);
             routes = _routes!;
         }
 
@@ -145,7 +159,7 @@ internal sealed class ConfigurationRoutes
             return cached;
         }
 
-        var computed = ComputeTargets(_sources[ordinal], operation);
+        var computed = ComputeTargets(_flows[ordinal], operation);
         Volatile.Write(ref routes[slot], computed);
         return computed;
     }
@@ -153,11 +167,11 @@ internal sealed class ConfigurationRoutes
     private RouteTarget[] ComputeTargets(in PackedFlow source, Operation operation)
     {
         List<int>? chosen = null;
-        for (var t = 0; t < _targets.Length; t++)
+        for (var t = _sourceCount; t < _flows.Length; t++)
         {
-            ref readonly var target = ref _targets[t];
+            ref readonly var target = ref _flows[t];
             if (target.App == source.App
-                || (_appSides[target.App] & InboundActive) == 0
+                || (_apps[target.App] & InboundActive) == 0
                 || target.Operation != operation
                 || target.Schema != source.Schema
                 || (chosen is not null && AlreadyChosen(chosen, target)))
@@ -186,7 +200,7 @@ internal sealed class ConfigurationRoutes
     {
         foreach (var index in chosen)
         {
-            if (_targets[index].SameFlowAs(target))
+            if (_flows[index].SameFlowAs(target))
             {
                 return true;
             }
@@ -201,17 +215,25 @@ internal sealed class ConfigurationRoutes
         var objects = Volatile.Read(ref _targetObjects);
         if (objects is null)
         {
-            Interlocked.CompareExchange(ref _targetObjects, new RouteTarget?[_targets.Length], null);
+            Interlocked.CompareExchange(ref _targetObjects, new RouteTarget?[_flows.Length - _sourceCount], null);
             objects = _targetObjects!;
         }
 
-        if (Volatile.Read(ref objects[index]) is { } existing)
+        var slot = index - _sourceCount;
+        if (Volatile.Read(ref objects[slot]) is { } existing)
         {
             return existing;
         }
 
-        ref readonly var target = ref _targets[index];
-        var created = new RouteTarget(Id, _appUids[target.App], FlowId.FromValidated(FlowKey.TextOf(target, _texts)));
-        return Interlocked.CompareExchange(ref objects[index], created, null) ?? created;
+        ref readonly var target = ref _flows[index];
+        var created = new RouteTarget(Id, AppUid(target.App), FlowId.FromValidated(FlowKey.TextOf(target, _texts)));
+        return Interlocked.CompareExchange(ref objects[slot], created, null) ?? created;
+    }
+
+    private ApplicationUid AppUid(int app)
+    {
+        var start = (int)(_apps[app] & OffsetMask);
+        var end = (int)(_apps[app + 1] & OffsetMask);
+        return ApplicationUid.Parse(Encoding.UTF8.GetString(_uids, start, end - start));
     }
 }

@@ -18,12 +18,20 @@ public sealed partial class RoutingTableLoader(
     {
         var started = Stopwatch.GetTimestamp();
         var count = await refresher.RefreshAsync(cancellationToken);
-        LogLoaded(count, table.SourceCount, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        // Loading allocated many times the table's size in short-lived objects. No event is consumed yet, so this is
+        // the one moment a full compacting collection costs nobody anything, and it hands the memory back to the OS.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        var memory = GC.GetGCMemoryInfo();
+        LogLoaded(
+            count, table.SourceCount, Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+            memory.HeapSizeBytes / (1024 * 1024), Environment.WorkingSet / (1024 * 1024));
     }
 
     /// <inheritdoc />
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(LogLevel.Information, "Routing table loaded: {Configurations} configuration(s), {Sources} source flow(s) in {Milliseconds:F0} ms")]
-    private partial void LogLoaded(int configurations, int sources, double milliseconds);
+    // The memory figures (managed heap at the last GC, process working set) let operators size for their tables.
+    [LoggerMessage(LogLevel.Information,
+        "Routing table loaded: {Configurations} configuration(s), {Sources} source flow(s) in {Milliseconds:F0} ms; managed heap {HeapMegabytes} MB, working set {WorkingSetMegabytes} MB")]
+    private partial void LogLoaded(int configurations, int sources, double milliseconds, long heapMegabytes, long workingSetMegabytes);
 }
