@@ -8,7 +8,6 @@ using Dispatcher.Domain.Routing;
 using Dispatcher.Domain.Tests.Builders;
 using Dispatcher.Infrastructure.Messaging;
 using Dispatcher.Infrastructure.Messaging.Dispatch;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -45,7 +44,7 @@ public sealed class DispatchBodyTemplateTests
             var lenient = round % 5 == 4;
             var (dispatches, canonical) = GenerateEvent(random, lenient);
             var template = DispatchBodyTemplate.Create(dispatches[0].Dispatch.Source, Service, Now);
-            var publisherBodies = Publisher().WriteBodies(dispatches, Now);
+            var publisherBodies = DispatchBodyTemplate.WriteBodies(dispatches, Service, Now);
             for (var i = 0; i < dispatches.Count; i++)
             {
                 var dispatch = dispatches[i];
@@ -164,7 +163,7 @@ public sealed class DispatchBodyTemplateTests
 
         foreach (var dispatches in new[] { large, mixed })
         {
-            var bodies = Publisher().WriteBodies(dispatches, Now);
+            var bodies = DispatchBodyTemplate.WriteBodies(dispatches, Service, Now);
 
             bodies.Select(b => b.ToArray()).Should().BeEquivalentTo(
                 dispatches.Select(d => ReferenceDispatchMessageWriter.Write(d, Service, Now)), o => o.WithStrictOrdering());
@@ -183,9 +182,6 @@ public sealed class DispatchBodyTemplateTests
             dispatches.Select(d => Encoding.UTF8.GetString(ReferenceDispatchMessageWriter.Write(d, Service, Now))));
         publisher.Recent.Select(r => r.RoutingKey).Should().Equal(dispatches.Select(d => d.RoutingKey));
     }
-
-    private static RabbitMqDispatchPublisher Publisher() => new(
-        Options.Create(new MessagingOptions { ServiceName = Service }), TimeProvider.System, NullLogger<RabbitMqDispatchPublisher>.Instance);
 
     private static byte[] WriteWithValidatingWriter(OutgoingDispatch dispatch)
     {

@@ -20,6 +20,9 @@ public sealed class DispatchBodyTemplate
 {
     private const int MaxRetainedScratch = 64 * 1024;
 
+    // One event's bodies share one array up to this size (below the large object heap's 85,000 bytes).
+    private const int MaxSharedBodyBuffer = 64 * 1024;
+
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_scratch;
 
@@ -89,6 +92,60 @@ public sealed class DispatchBodyTemplate
         }
 
         return new DispatchBodyTemplate(source, shared, metaEnd);
+    }
+
+    /// <summary>
+    /// The bodies of <paramref name="dispatches"/> (normally the copies of one event, as the publishers get them): the
+    /// shared parts serialized once, all copies in one new array, as slices of it (a GC array, so it lives as long as
+    /// a publish still needs it). Copies of other events get templates of their own.
+    /// </summary>
+    public static ReadOnlyMemory<byte>[] WriteBodies(IReadOnlyList<OutgoingDispatch> dispatches, string serviceName, DateTimeOffset now)
+    {
+        if (dispatches.Count == 0)
+        {
+            return [];
+        }
+
+        var template = Create(dispatches[0].Dispatch.Source, serviceName, now);
+        var bodies = new ReadOnlyMemory<byte>[dispatches.Count];
+        var total = 0L;
+        for (var i = 0; i < dispatches.Count; i++)
+        {
+            if (!ReferenceEquals(dispatches[i].Dispatch.Source, template.Source))
+            {
+                // Not the handler's case (one event per call), but allowed: a template per copy.
+                for (var j = 0; j < dispatches.Count; j++)
+                {
+                    bodies[j] = Create(dispatches[j].Dispatch.Source, serviceName, now).Write(dispatches[j]);
+                }
+
+                return bodies;
+            }
+
+            total += template.GetLength(dispatches[i]);
+        }
+
+        if (total > MaxSharedBodyBuffer)
+        {
+            // Large records: an array per copy keeps them out of the large object heap where possible.
+            for (var i = 0; i < dispatches.Count; i++)
+            {
+                bodies[i] = template.Write(dispatches[i]);
+            }
+
+            return bodies;
+        }
+
+        var buffer = new byte[total];
+        var at = 0;
+        for (var i = 0; i < dispatches.Count; i++)
+        {
+            var length = template.Write(dispatches[i], buffer.AsSpan(at));
+            bodies[i] = buffer.AsMemory(at, length);
+            at += length;
+        }
+
+        return bodies;
     }
 
     /// <summary>The body length of <paramref name="dispatch"/> (a copy of <see cref="Source"/>).</summary>

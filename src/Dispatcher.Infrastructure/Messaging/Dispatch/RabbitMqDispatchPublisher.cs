@@ -24,9 +24,6 @@ public sealed partial class RabbitMqDispatchPublisher(
     TimeProvider timeProvider,
     ILogger<RabbitMqDispatchPublisher> logger) : IDispatchPublisher, IDispatchDestinations, IAsyncDisposable
 {
-    // One event's bodies share one array up to this size (below the large object heap's 85,000 bytes).
-    private const int MaxSharedBodyBuffer = 64 * 1024;
-
     private readonly MessagingOptions _options = options.Value;
     private readonly SemaphoreSlim _connectLock = new(1, 1);
     private readonly ConcurrentDictionary<FlowId, bool> _ensured = new();
@@ -50,7 +47,7 @@ public sealed partial class RabbitMqDispatchPublisher(
         // Never wait for a confirm forever: a broker that went away must fail the event so it is retried.
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.PublishTimeout);
-        var bodies = WriteBodies(dispatches, timeProvider.GetUtcNow());
+        var bodies = DispatchBodyTemplate.WriteBodies(dispatches, _options.ServiceName, timeProvider.GetUtcNow());
         var publishes = new Task[dispatches.Count];
         for (var i = 0; i < dispatches.Count; i++)
         {
@@ -65,54 +62,6 @@ public sealed partial class RabbitMqDispatchPublisher(
         }
 
         await Task.WhenAll(publishes);
-    }
-
-    /// <summary>
-    /// The bodies of one event's copies: the shared parts serialized once (<see cref="DispatchBodyTemplate"/>), all
-    /// copies in one array (slices of it; a GC array, so it lives as long as a publish still needs it).
-    /// </summary>
-    internal ReadOnlyMemory<byte>[] WriteBodies(IReadOnlyList<OutgoingDispatch> dispatches, DateTimeOffset now)
-    {
-        var template = DispatchBodyTemplate.Create(dispatches[0].Dispatch.Source, _options.ServiceName, now);
-        var bodies = new ReadOnlyMemory<byte>[dispatches.Count];
-        var total = 0L;
-        for (var i = 0; i < dispatches.Count; i++)
-        {
-            if (!ReferenceEquals(dispatches[i].Dispatch.Source, template.Source))
-            {
-                // Not the handler's case (one event per call), but allowed: a template per copy.
-                for (var j = 0; j < dispatches.Count; j++)
-                {
-                    bodies[j] = DispatchBodyTemplate.Create(dispatches[j].Dispatch.Source, _options.ServiceName, now).Write(dispatches[j]);
-                }
-
-                return bodies;
-            }
-
-            total += template.GetLength(dispatches[i]);
-        }
-
-        if (total > MaxSharedBodyBuffer)
-        {
-            // Large records: an array per copy keeps them out of the large object heap where possible.
-            for (var i = 0; i < dispatches.Count; i++)
-            {
-                bodies[i] = template.Write(dispatches[i]);
-            }
-
-            return bodies;
-        }
-
-        var buffer = new byte[total];
-        var at = 0;
-        for (var i = 0; i < dispatches.Count; i++)
-        {
-            var length = template.Write(dispatches[i], buffer.AsSpan(at));
-            bodies[i] = buffer.AsMemory(at, length);
-            at += length;
-        }
-
-        return bodies;
     }
 
     /// <inheritdoc />
