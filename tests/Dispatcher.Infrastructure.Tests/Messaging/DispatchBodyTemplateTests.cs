@@ -142,6 +142,22 @@ public sealed class DispatchBodyTemplateTests
         fromWriter.Should().Equal(expected);
     }
 
+    [TestCase("{\"a\":[1,2 ,\n ],\"b\":{\"c\":1,\t}}", false)]
+    [TestCase("{\"a\":[1,\n 2\n],\n \"b\": \"x, ] / }\"}", true)]
+    [TestCase("[\"a/b\",\",]\",\", }\"]", true)]
+    public void Suspicious_values_are_checked_strictly(string json, bool copiedRaw)
+    {
+        var options = new JsonDocumentOptions { AllowTrailingCommas = true };
+        using var data = JsonDocument.Parse(json, options);
+        var dispatches = Route(RecordMeta.Empty, data.RootElement, "wice5678");
+        var expected = ReferenceDispatchMessageWriter.Write(dispatches[0], Service, Now);
+
+        var body = DispatchBodyTemplate.Create(dispatches[0].Dispatch.Source, Service, Now).Write(dispatches[0]);
+
+        AssertSameJson(body, expected, canonical: false);
+        Encoding.UTF8.GetString(body).Contains(json, StringComparison.Ordinal).Should().Be(copiedRaw);
+    }
+
     [Test]
     public void A_copy_of_another_event_is_refused()
     {

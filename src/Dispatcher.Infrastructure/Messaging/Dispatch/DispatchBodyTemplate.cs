@@ -18,13 +18,8 @@ namespace Dispatcher.Infrastructure.Messaging.Dispatch;
 /// </summary>
 public sealed class DispatchBodyTemplate
 {
-    private const int MaxRetainedScratch = 64 * 1024;
-
     // One event's bodies share one array up to this size (below the large object heap's 85,000 bytes).
     private const int MaxSharedBodyBuffer = 64 * 1024;
-
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_scratch;
 
     // [0, _metaEnd): "createdAt" … the meta's shared fields, each followed by ','; [_metaEnd, end): the rest.
     private readonly byte[] _shared;
@@ -46,51 +41,88 @@ public sealed class DispatchBodyTemplate
 
     private static ReadOnlySpan<byte> RecordUidStart => "\",\"recordUid\":\""u8;
 
+    private static ReadOnlySpan<byte> CreatedAtStart => "\",\"createdAt\":"u8;
+
+    private static ReadOnlySpan<byte> ServiceNameStart => ",\"serviceName\":\""u8;
+
+    private static ReadOnlySpan<byte> MetaStart => "\"},\"payload\":{\"meta\":{"u8;
+
+    private static ReadOnlySpan<byte> DataStart => ",\"data\":"u8;
+
+    private static ReadOnlySpan<byte> End => "}}"u8;
+
     /// <summary>Serializes the parts of <paramref name="source"/>'s copies that every target shares.</summary>
     public static DispatchBodyTemplate Create(RecordEvent source, string serviceName, DateTimeOffset createdAt)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(serviceName);
-        var scratch = t_scratch ??= new ArrayBufferWriter<byte>(2048);
-        scratch.ResetWrittenCount();
-        Append(scratch, "\",\"createdAt\":"u8);
-        var digits = scratch.GetSpan(20);
-        createdAt.ToUnixTimeMilliseconds().TryFormat(digits, out var written, default, CultureInfo.InvariantCulture);
-        scratch.Advance(written);
-        Append(scratch, ",\"serviceName\":\""u8);
-        AppendEscaped(scratch, serviceName);
-        Append(scratch, "\"},\"payload\":{\"meta\":{"u8);
+        Span<byte> createdAtText = stackalloc byte[20];
+        createdAt.ToUnixTimeMilliseconds().TryFormat(createdAtText, out var digits, default, CultureInfo.InvariantCulture);
+        createdAtText = createdAtText[..digits];
+
+        // First the exact length, so the shared bytes are written once, straight into their array.
         var fields = source.Meta.Fields;
+        var length = CreatedAtStart.Length + digits + ServiceNameStart.Length + JsonText.EscapedLength(serviceName) + MetaStart.Length + 1 + End.Length;
         for (var i = 0; i < fields.Count; i++)
         {
             var field = fields[i];
-            if (field.Key is RecordMeta.ApplicationUidField or RecordMeta.RecordUidField)
+            if (IsTargetField(field.Key))
             {
                 continue;
             }
 
-            Append(scratch, "\""u8);
-            AppendEscaped(scratch, field.Key);
-            Append(scratch, "\":"u8);
-            AppendValue(scratch, field.Value);
-            Append(scratch, ","u8);
+            var raw = JsonMarshal.GetRawUtf8Value(field.Value);
+            if (!JsonText.IsRawCopyable(field.Value, raw))
+            {
+                return CreateNormalized(source, serviceName, createdAtText);
+            }
+
+            length += 1 + JsonText.EscapedLength(field.Key) + 2 + raw.Length + 1;
         }
 
-        var metaEnd = scratch.WrittenCount;
-        Append(scratch, "}"u8);
-        if (source.Data.ValueKind != JsonValueKind.Undefined)
+        var hasData = source.Data.ValueKind != JsonValueKind.Undefined;
+        var data = hasData ? JsonMarshal.GetRawUtf8Value(source.Data) : default;
+        if (hasData)
         {
-            Append(scratch, ",\"data\":"u8);
-            AppendValue(scratch, source.Data);
+            if (!JsonText.IsRawCopyable(source.Data, data))
+            {
+                return CreateNormalized(source, serviceName, createdAtText);
+            }
+
+            length += DataStart.Length + data.Length;
         }
 
-        Append(scratch, "}}"u8);
-        var shared = scratch.WrittenSpan.ToArray();
-        if (scratch.Capacity > MaxRetainedScratch)
+        var shared = GC.AllocateUninitializedArray<byte>(length);
+        var at = Put(CreatedAtStart, shared, 0);
+        at = Put(createdAtText, shared, at);
+        at = Put(ServiceNameStart, shared, at);
+        at += JsonText.WriteEscaped(serviceName, shared.AsSpan(at));
+        at = Put(MetaStart, shared, at);
+        for (var i = 0; i < fields.Count; i++)
         {
-            t_scratch = null;
+            var field = fields[i];
+            if (IsTargetField(field.Key))
+            {
+                continue;
+            }
+
+            shared[at++] = (byte)'"';
+            at += JsonText.WriteEscaped(field.Key, shared.AsSpan(at));
+            shared[at++] = (byte)'"';
+            shared[at++] = (byte)':';
+            at = Put(JsonMarshal.GetRawUtf8Value(field.Value), shared, at);
+            shared[at++] = (byte)',';
         }
 
+        var metaEnd = at;
+        shared[at++] = (byte)'}';
+        if (hasData)
+        {
+            at = Put(DataStart, shared, at);
+            at = Put(data, shared, at);
+        }
+
+        Put(End, shared, at);
         return new DispatchBodyTemplate(source, shared, metaEnd);
     }
 
@@ -202,6 +234,45 @@ public sealed class DispatchBodyTemplate
         return Put(_shared.AsSpan(_metaEnd), destination, at);
     }
 
+    // Rare: a value read leniently (comments, trailing commas) cannot be copied raw; written token by token instead.
+    private static DispatchBodyTemplate CreateNormalized(RecordEvent source, string serviceName, ReadOnlySpan<byte> createdAtText)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        buffer.Write(CreatedAtStart);
+        buffer.Write(createdAtText);
+        buffer.Write(ServiceNameStart);
+        AppendEscaped(buffer, serviceName);
+        buffer.Write(MetaStart);
+        var fields = source.Meta.Fields;
+        for (var i = 0; i < fields.Count; i++)
+        {
+            var field = fields[i];
+            if (IsTargetField(field.Key))
+            {
+                continue;
+            }
+
+            buffer.Write("\""u8);
+            AppendEscaped(buffer, field.Key);
+            buffer.Write("\":"u8);
+            AppendValue(buffer, field.Value);
+            buffer.Write(","u8);
+        }
+
+        var metaEnd = buffer.WrittenCount;
+        buffer.Write("}"u8);
+        if (source.Data.ValueKind != JsonValueKind.Undefined)
+        {
+            buffer.Write(DataStart);
+            AppendValue(buffer, source.Data);
+        }
+
+        buffer.Write(End);
+        return new DispatchBodyTemplate(source, buffer.WrittenSpan.ToArray(), metaEnd);
+    }
+
+    private static bool IsTargetField(string key) => key is RecordMeta.ApplicationUidField or RecordMeta.RecordUidField;
+
     private Domain.Routing.Dispatch CopyOf(OutgoingDispatch dispatch)
     {
         var routed = dispatch.Dispatch;
@@ -219,8 +290,6 @@ public sealed class DispatchBodyTemplate
         return at + bytes.Length;
     }
 
-    private static void Append(ArrayBufferWriter<byte> buffer, ReadOnlySpan<byte> bytes) => buffer.Write(bytes);
-
     private static void AppendEscaped(ArrayBufferWriter<byte> buffer, string value)
     {
         var span = buffer.GetSpan(JsonText.EscapedLength(value));
@@ -236,7 +305,6 @@ public sealed class DispatchBodyTemplate
             return;
         }
 
-        // Read leniently (comments, trailing commas): written token by token, as the writer would.
         using var writer = new Utf8JsonWriter(buffer);
         value.WriteTo(writer);
     }

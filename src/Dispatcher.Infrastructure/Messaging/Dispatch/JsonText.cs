@@ -14,6 +14,10 @@ internal static class JsonText
     private static readonly SearchValues<char> Unescaped =
         SearchValues.Create(" !#$%()*,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_abcdefghijklmnopqrstuvwxyz{|}~");
 
+    private static readonly SearchValues<byte> CloseOrSlash = SearchValues.Create("]}/"u8);
+
+    private static readonly SearchValues<byte> JsonWhitespace = SearchValues.Create(" \t\r\n"u8);
+
     private static readonly JsonReaderOptions Strict = new() { CommentHandling = JsonCommentHandling.Disallow, AllowTrailingCommas = false };
 
     /// <summary>The length of <paramref name="value"/> escaped for a JSON string (quotes not included).</summary>
@@ -52,12 +56,12 @@ internal static class JsonText
             return true;
         }
 
-        if (raw.IndexOf((byte)'/') < 0 && !HasCommaBeforeClose(raw))
+        if (!MayBeLenient(raw))
         {
             return true;
         }
 
-        // Only suspicious (e.g. a '/' or ", }" inside a string): check strictly.
+        // Only suspicious (e.g. a '/' or ", " inside a string, or pretty-printed): check strictly.
         var reader = new Utf8JsonReader(raw, Strict);
         try
         {
@@ -75,20 +79,31 @@ internal static class JsonText
         }
     }
 
-    private static bool HasCommaBeforeClose(ReadOnlySpan<byte> raw)
+    // A comment needs a '/'; a trailing comma is a ',' right before a closing bracket (whitespace between allowed).
+    // Strict JSON has neither outside strings, and values have few closing brackets: one short scan usually settles it.
+    private static bool MayBeLenient(ReadOnlySpan<byte> raw)
     {
-        var at = raw.IndexOf((byte)',');
+        var at = raw.IndexOfAny(CloseOrSlash);
         while (at >= 0)
         {
-            var rest = raw[(at + 1)..];
-            var next = rest.IndexOfAnyExcept(" \t\r\n"u8);
-            if (next >= 0 && rest[next] is (byte)']' or (byte)'}')
+            if (raw[at] == (byte)'/')
             {
                 return true;
             }
 
-            var more = rest.IndexOf((byte)',');
-            at = more < 0 ? -1 : at + 1 + more;
+            var before = at - 1;
+            if (before >= 0 && raw[before] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+            {
+                before = raw[..before].LastIndexOfAnyExcept(JsonWhitespace);
+            }
+
+            if (before >= 0 && raw[before] == (byte)',')
+            {
+                return true;
+            }
+
+            var next = raw[(at + 1)..].IndexOfAny(CloseOrSlash);
+            at = next < 0 ? -1 : at + 1 + next;
         }
 
         return false;
