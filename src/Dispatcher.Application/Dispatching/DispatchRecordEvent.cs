@@ -54,28 +54,32 @@ public sealed class DispatchRecordEventHandler(
 
         var targets = result.Targets;
         await activation.EnsureRunningAsync(targets.Select(t => t.FlowId), cancellationToken);
-        foreach (var target in targets)
+        for (var i = 0; i < targets.Count; i++)
         {
-            await destinations.EnsureAsync(target.FlowId, cancellationToken);
+            await destinations.EnsureAsync(targets[i].FlowId, cancellationToken);
         }
 
-        var dispatches = result.Dispatches()
-            .Select(d => new OutgoingDispatch(
-                d, MessageIds.ForDispatch(command.EventIdentity, d.Target.FlowId), command.CorrelationId, command.HopCount + 1))
-            .ToList();
+        var dispatches = new OutgoingDispatch[targets.Count];
+        for (var i = 0; i < dispatches.Length; i++)
+        {
+            var dispatch = new Dispatch(result.Source, targets[i]);
+            dispatches[i] = new OutgoingDispatch(
+                dispatch, MessageIds.ForDispatch(command.EventIdentity, dispatch.Target.FlowId), command.CorrelationId, command.HopCount + 1);
+        }
+
         try
         {
             await publisher.PublishAsync(dispatches, cancellationToken);
         }
         catch (Exception e)
         {
-            metrics.DispatchesFailed.Add(dispatches.Count, new KeyValuePair<string, object?>("reason", e.GetType().Name));
+            metrics.DispatchesFailed.Add(dispatches.Length, new KeyValuePair<string, object?>("reason", e.GetType().Name));
             throw;
         }
 
         metrics.EventsRouted.Add(1);
-        metrics.DispatchesPublished.Add(dispatches.Count);
-        return new DispatchResult(RoutingOutcome.Routed, dispatches.Count);
+        metrics.DispatchesPublished.Add(dispatches.Length);
+        return new DispatchResult(RoutingOutcome.Routed, dispatches.Length);
     }
 
     private static Activity? StartRouteActivity(DispatchRecordEvent command)

@@ -9,7 +9,10 @@ namespace Dispatcher.Application.Dispatching;
 /// </summary>
 public interface IDispatchPublisher
 {
-    /// <summary>Publishes all dispatches; completes when all are confirmed.</summary>
+    /// <summary>
+    /// Publishes all dispatches; completes when all are confirmed. The handler passes the copies of one event per
+    /// call, which lets a publisher serialize what they share once.
+    /// </summary>
     Task PublishAsync(IReadOnlyList<OutgoingDispatch> dispatches, CancellationToken cancellationToken);
 }
 
@@ -33,13 +36,28 @@ public interface IDispatchDestinations
 /// <param name="HopCount">How many dispatcher hops this copy has made, including this one.</param>
 public sealed record OutgoingDispatch(Dispatch Dispatch, Guid MessageId, string CorrelationId, int HopCount)
 {
-    /// <summary>The AMQP routing key and queue name of the target: <c>dispatch.&lt;flowId&gt;</c>.</summary>
-    public string RoutingKey => DispatchNames.RoutingKey(Dispatch.Target.FlowId);
+    /// <summary>The tailored copy (target and source event).</summary>
+    public Dispatch Dispatch
+    {
+        get;
+        init
+        {
+            // Keeps RoutingKey right for `with { Dispatch = … }` too (the initializer below bypasses this accessor).
+            field = value;
+            RoutingKey = DispatchNames.RoutingKey(value.Target.FlowId);
+        }
+    } = Dispatch;
+
+    /// <summary>The AMQP routing key and queue name of the target: <c>dispatch.&lt;flowId&gt;</c> (computed once).</summary>
+    public string RoutingKey { get; private init; } = DispatchNames.RoutingKey(Dispatch.Target.FlowId);
 }
 
 /// <summary>Names on the wire.</summary>
 public static class DispatchNames
 {
     /// <summary>The routing key (and event name) of dispatches to a flow: <c>dispatch.&lt;flowId&gt;</c>.</summary>
-    public static string RoutingKey(FlowId flowId) => $"dispatch.{flowId.Value}";
+    public static string RoutingKey(FlowId flowId) => string.Concat(RoutingKeyPrefix, flowId.Value);
+
+    /// <summary>What every dispatch routing key starts with.</summary>
+    public const string RoutingKeyPrefix = "dispatch.";
 }

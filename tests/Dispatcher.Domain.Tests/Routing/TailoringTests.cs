@@ -81,4 +81,33 @@ public sealed class TailoringTests
 
         recordEvent.Meta.Refs.Should().Equal(new RecordRef("wice5678", "ok"));
     }
+
+    [Test]
+    public void Tailoring_with_a_record_uid_other_than_the_refs_one_and_special_characters()
+    {
+        var recordEvent = Events.From(SnazzyOut, Operation.Update, UpdateMeta);
+
+        var meta = recordEvent.Meta.TailorFor(ApplicationUid.Parse("wice5678"), "other \"uid\" é");
+        var unknown = recordEvent.Meta.TailorFor(ApplicationUid.Parse("app <&'+>"), "x");
+
+        meta.GetString("applicationUid").Should().Be("wice5678");
+        meta.GetString("recordUid").Should().Be("other \"uid\" é");
+        unknown.GetString("applicationUid").Should().Be("app <&'+>");
+        unknown.GetString("recordUid").Should().Be("x");
+        unknown.Fields.Select(f => f.Key).Should().Equal("domainId", "schema", "flowId", "oihUid", "applicationUid", "recordUid");
+    }
+
+    [Test]
+    public void Repeated_tailoring_gives_equal_metas()
+    {
+        var recordEvent = Events.From(SnazzyOut, Operation.Update, UpdateMeta);
+        var dispatch = RoutingTable.Build([ThreeAppExample.Build()]).Route(recordEvent).Dispatches().First();
+
+        var first = dispatch.TailoredMeta().ToJson();
+        var second = dispatch.TailoredMeta().ToJson();
+
+        second.Should().Be(first).And.Contain("\"recordUid\":\"efgh\"");
+        recordEvent.Meta.RecordUidFor(ApplicationUid.Parse("wice5678")).Should().Be("efgh");
+        recordEvent.Meta.RecordUidFor(ApplicationUid.Parse("nobody")).Should().BeNull();
+    }
 }

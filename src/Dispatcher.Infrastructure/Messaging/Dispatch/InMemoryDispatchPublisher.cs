@@ -30,10 +30,21 @@ public sealed class InMemoryDispatchPublisher(IOptions<MessagingOptions> options
     /// <inheritdoc />
     public Task PublishAsync(IReadOnlyList<OutgoingDispatch> dispatches, CancellationToken cancellationToken)
     {
+        if (dispatches.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
         var now = timeProvider.GetUtcNow();
+        var template = DispatchBodyTemplate.Create(dispatches[0].Dispatch.Source, options.Value.ServiceName, now);
         foreach (var dispatch in dispatches)
         {
-            var body = Encoding.UTF8.GetString(DispatchMessageWriter.Write(dispatch, options.Value.ServiceName, now));
+            if (!ReferenceEquals(dispatch.Dispatch.Source, template.Source))
+            {
+                template = DispatchBodyTemplate.Create(dispatch.Dispatch.Source, options.Value.ServiceName, now);
+            }
+
+            var body = Encoding.UTF8.GetString(template.Write(dispatch));
             _recent.Enqueue(new PublishedDispatch(dispatch.RoutingKey, dispatch.MessageId, dispatch.Dispatch.Target.ConfigurationId.Value, body, now));
             while (_recent.Count > Capacity && _recent.TryDequeue(out _))
             {

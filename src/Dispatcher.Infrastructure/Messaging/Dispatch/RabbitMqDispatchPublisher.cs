@@ -47,7 +47,7 @@ public sealed partial class RabbitMqDispatchPublisher(
         // Never wait for a confirm forever: a broker that went away must fail the event so it is retried.
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.PublishTimeout);
-        var now = timeProvider.GetUtcNow();
+        var bodies = DispatchBodyTemplate.WriteBodies(dispatches, _options.ServiceName, timeProvider.GetUtcNow());
         var publishes = new Task[dispatches.Count];
         for (var i = 0; i < dispatches.Count; i++)
         {
@@ -58,7 +58,7 @@ public sealed partial class RabbitMqDispatchPublisher(
                 channel = await ReopenPublishChannelAsync(index, channel, timeout.Token);
             }
 
-            publishes[i] = PublishOneAsync(channel, dispatches[i], now, cancellationToken, timeout.Token);
+            publishes[i] = PublishOneAsync(channel, dispatches[i], bodies[i], cancellationToken, timeout.Token);
         }
 
         await Task.WhenAll(publishes);
@@ -117,7 +117,7 @@ public sealed partial class RabbitMqDispatchPublisher(
     }
 
     private async Task PublishOneAsync(
-        IChannel channel, OutgoingDispatch dispatch, DateTimeOffset now, CancellationToken callerToken, CancellationToken cancellationToken)
+        IChannel channel, OutgoingDispatch dispatch, ReadOnlyMemory<byte> body, CancellationToken callerToken, CancellationToken cancellationToken)
     {
         var properties = new BasicProperties
         {
@@ -126,7 +126,6 @@ public sealed partial class RabbitMqDispatchPublisher(
             CorrelationId = dispatch.CorrelationId,
             Headers = new Dictionary<string, object?> { [EventBus.OihEventConsumer.HopHeader] = dispatch.HopCount },
         };
-        var body = DispatchMessageWriter.Write(dispatch, _options.ServiceName, now);
         var target = dispatch.Dispatch.Target.FlowId;
         try
         {

@@ -1,0 +1,58 @@
+using System.Buffers;
+using System.Text.Json;
+using Dispatcher.Application.Dispatching;
+using Dispatcher.Domain.Routing;
+
+namespace Dispatcher.Infrastructure.Tests.Messaging;
+
+/// <summary>
+/// The original <c>DispatchMessageWriter</c> (validating writer, values re-written token by token), kept verbatim as
+/// the reference the optimised writers and the body template are compared with.
+/// </summary>
+internal static class ReferenceDispatchMessageWriter
+{
+    public static byte[] Write(OutgoingDispatch dispatch, string serviceName, DateTimeOffset now)
+    {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            var routed = dispatch.Dispatch;
+            writer.WriteStartObject();
+            writer.WriteStartObject("headers");
+            writer.WriteString("name", DispatchNames.RoutingKey(routed.Target.FlowId));
+            writer.WriteNumber("createdAt", now.ToUnixTimeMilliseconds());
+            writer.WriteString("serviceName", serviceName);
+            writer.WriteEndObject();
+            writer.WriteStartObject("payload");
+            writer.WriteStartObject("meta");
+            foreach (var field in routed.Source.Meta.Fields)
+            {
+                if (field.Key is RecordMeta.ApplicationUidField or RecordMeta.RecordUidField)
+                {
+                    continue;
+                }
+
+                writer.WritePropertyName(field.Key);
+                field.Value.WriteTo(writer);
+            }
+
+            writer.WriteString(RecordMeta.ApplicationUidField, routed.Target.ApplicationUid.Value);
+            if (routed.RecordUid is { } recordUid)
+            {
+                writer.WriteString(RecordMeta.RecordUidField, recordUid);
+            }
+
+            writer.WriteEndObject();
+            if (routed.Source.Data.ValueKind != JsonValueKind.Undefined)
+            {
+                writer.WritePropertyName("data");
+                routed.Source.Data.WriteTo(writer);
+            }
+
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}
