@@ -46,6 +46,7 @@ public static partial class CpuTimeRunner
                 var methods = new (string Name, Func<long> Body)[]
                 {
                     (nameof(RoutingBenchmarks.Lookup), () => routing.Lookup()),
+                    (nameof(RoutingBenchmarks.LookupSameSource), () => routing.LookupSameSource()),
                     (nameof(RoutingBenchmarks.LookupAndTailoredMeta), () => routing.LookupAndTailoredMeta()),
                     (nameof(RoutingBenchmarks.LookupAndWireBody), routing.LookupAndWireBody),
                 };

@@ -409,9 +409,10 @@ public static class Report
     private static int MethodOrder(string method) => method switch
     {
         "Lookup" => 0,
-        "LookupAndTailoredMeta" => 1,
-        "LookupAndWireBody" => 2,
-        _ => 3,
+        "LookupSameSource" => 1,
+        "LookupAndTailoredMeta" => 2,
+        "LookupAndWireBody" => 3,
+        _ => 4,
     };
 
     private static double NiceCeiling(double value)
