@@ -47,6 +47,7 @@ public static partial class CpuTimeRunner
                 {
                     (nameof(RoutingBenchmarks.Lookup), () => routing.Lookup()),
                     (nameof(RoutingBenchmarks.LookupSameSource), () => routing.LookupSameSource()),
+                    (nameof(RoutingBenchmarks.LookupAndDispatches), () => routing.LookupAndDispatches()),
                     (nameof(RoutingBenchmarks.LookupAndTailoredMeta), () => routing.LookupAndTailoredMeta()),
                     (nameof(RoutingBenchmarks.LookupAndWireBody), routing.LookupAndWireBody),
                 };

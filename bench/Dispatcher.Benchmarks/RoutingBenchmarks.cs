@@ -13,6 +13,7 @@ namespace Dispatcher.Benchmarks;
 /// <list type="bullet">
 /// <item><see cref="Lookup"/>: <see cref="RoutingTable.Route"/> only — must allocate nothing.</item>
 /// <item><see cref="LookupSameSource"/>: the same, always for one event (cache-hot at every table size).</item>
+/// <item><see cref="LookupAndDispatches"/>: plus each copy's tailoring decision (target, applicationUid, recordUid).</item>
 /// <item><see cref="LookupAndTailoredMeta"/>: plus <see cref="Dispatch.TailoredMeta"/> for each copy (the domain API).</item>
 /// <item><see cref="LookupAndWireBody"/>: plus the copies' wire bodies exactly as the RabbitMQ publisher writes them
 /// (<see cref="DispatchBodyTemplate.WriteBodies"/>: shared parts once per event, one array per event), minus the
@@ -86,6 +87,25 @@ public class RoutingBenchmarks
         for (var i = 0; i < Events; i++)
         {
             total += _table.Route(recordEvent).Targets.Count;
+        }
+
+        return total;
+    }
+
+    /// <summary>
+    /// Route, then each copy's tailoring decision (<see cref="Dispatch"/>: the target, its <c>applicationUid</c> and
+    /// its <c>recordUid</c> from the refs), without writing anything.
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = Events)]
+    public int LookupAndDispatches()
+    {
+        var total = 0;
+        foreach (var recordEvent in _events)
+        {
+            foreach (var dispatch in _table.Route(recordEvent).Dispatches())
+            {
+                total += dispatch.RecordUid is null ? 1 : 2;
+            }
         }
 
         return total;

@@ -344,7 +344,7 @@ public static class Report
     private static void LinePanel(StringBuilder svg, int x0, int y0, int w, int h, List<MicroResult> routing, string clock)
     {
         svg.AppendLine(Inv, $"""<text x="{x0 + w / 2}" y="{y0 + 16}" text-anchor="middle" font-weight="bold">Micro: events/s on one core by configurations (log scale)</text>""");
-        svg.AppendLine(Inv, $"""<text x="{x0 + w / 2}" y="{y0 + h + 22}" text-anchor="middle" font-size="10">median of runs, {clock}; +meta = TailoredMeta(), +wire body = DispatchMessageWriter</text>""");
+        svg.AppendLine(Inv, $"""<text x="{x0 + w / 2}" y="{y0 + h + 22}" text-anchor="middle" font-size="10">median of runs, {clock}; +meta = TailoredMeta(), +wire body = DispatchBodyTemplate (what is sent)</text>""");
         if (routing.Count == 0)
         {
             return;
@@ -410,9 +410,10 @@ public static class Report
     {
         "Lookup" => 0,
         "LookupSameSource" => 1,
-        "LookupAndTailoredMeta" => 2,
-        "LookupAndWireBody" => 3,
-        _ => 4,
+        "LookupAndDispatches" => 2,
+        "LookupAndTailoredMeta" => 3,
+        "LookupAndWireBody" => 4,
+        _ => 5,
     };
 
     private static double NiceCeiling(double value)
