@@ -50,6 +50,16 @@ public static class DomainMix
         1);
 
     /// <summary>
+    /// <paramref name="count"/> events that route to exactly <paramref name="fanOut"/> targets: the distinct ones of
+    /// <see cref="EventsWithFanOut"/>, repeated in order when there are fewer (small tables).
+    /// </summary>
+    public static RecordEvent[] EventBatch(RoutingTable table, IReadOnlyList<Configuration> configurations, int fanOut, int count)
+    {
+        var distinct = EventsWithFanOut(table, configurations, fanOut, count);
+        return [.. Enumerable.Range(0, count).Select(i => distinct[i % distinct.Length])];
+    }
+
+    /// <summary>
     /// Up to <paramref name="max"/> record events, spread evenly over the table, each of which routes to exactly
     /// <paramref name="fanOut"/> targets. Meta carries refs for the source and every other target (so half the
     /// copies get a <c>recordUid</c>), data is a ~200-byte person.

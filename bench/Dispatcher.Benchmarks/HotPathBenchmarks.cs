@@ -40,8 +40,7 @@ public class HotPathBenchmarks
     public void Setup(IReadOnlyList<Dispatcher.Domain.Configurations.Configuration> configurations, RoutingTable table)
     {
         _table = table;
-        var distinct = DomainMix.EventsWithFanOut(_table, configurations, FanOut, Events);
-        _events = Enumerable.Range(0, Events).Select(i => distinct[i % distinct.Length]).ToArray();
+        _events = DomainMix.EventBatch(_table, configurations, FanOut, Events);
     }
 
     /// <summary>

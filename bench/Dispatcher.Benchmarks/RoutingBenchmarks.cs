@@ -51,8 +51,7 @@ public class RoutingBenchmarks
     public void Setup(IReadOnlyList<Dispatcher.Domain.Configurations.Configuration> configurations, RoutingTable table)
     {
         _table = table;
-        var distinct = DomainMix.EventsWithFanOut(_table, configurations, FanOut, Events);
-        _events = Enumerable.Range(0, Events).Select(i => distinct[i % distinct.Length]).ToArray();
+        _events = DomainMix.EventBatch(_table, configurations, FanOut, Events);
     }
 
     /// <summary>Nothing to release any more (kept for the CPU-time runner).</summary>

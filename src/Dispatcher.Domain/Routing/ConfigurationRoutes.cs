@@ -133,9 +133,6 @@ internal sealed class ConfigurationRoutes
     /// <summary>True when source <paramref name="ordinal"/> exists and is the flow <paramref name="key"/>.</summary>
     public bool SourceIs(int ordinal, in FlowKey key) => (uint)ordinal < (uint)_sourceCount && key.Matches(_flows[ordinal], _texts);
 
-    /// <summary>The flow id of a source as text.</summary>
-    public string SourceFlowText(int ordinal) => FlowKey.TextOf(_flows[ordinal], _texts);
-
     /// <summary>True when the outbound side of the source's app is active.</summary>
     public bool IsSourceActive(int ordinal) => (_apps[_flows[ordinal].App] & OutboundActive) != 0;
 

@@ -57,8 +57,8 @@ public sealed class DispatchBodyTemplateTests
                 span.AsSpan(0, written).ToArray().Should().Equal(fromTemplate);
                 publisherBodies[i].ToArray().Should().Equal(fromTemplate);
                 AssertSameJson(fromTemplate, expected, canonical);
-                AssertSameJson(DispatchMessageWriter.Write(dispatch, Service, Now), expected, canonical);
-                AssertSameJson(WriteWithValidatingWriter(dispatch), expected, canonical);
+                AssertSameJson(DispatchBodyTemplate.WriteBodies([dispatch], Service, Now)[0].ToArray(), expected, canonical);
+                AssertSameJson(ThroughValidatingWriter(fromTemplate), expected, canonical);
             }
         }
     }
@@ -136,7 +136,7 @@ public sealed class DispatchBodyTemplateTests
         var expected = ReferenceDispatchMessageWriter.Write(dispatches[0], Service, Now);
 
         var fromTemplate = DispatchBodyTemplate.Create(dispatches[0].Dispatch.Source, Service, Now).Write(dispatches[0]);
-        var fromWriter = DispatchMessageWriter.Write(dispatches[0], Service, Now);
+        var fromWriter = DispatchBodyTemplate.WriteBodies([dispatches[0]], Service, Now)[0].ToArray();
 
         fromTemplate.Should().Equal(expected);
         fromWriter.Should().Equal(expected);
@@ -199,12 +199,14 @@ public sealed class DispatchBodyTemplateTests
         publisher.Recent.Select(r => r.RoutingKey).Should().Equal(dispatches.Select(d => d.RoutingKey));
     }
 
-    private static byte[] WriteWithValidatingWriter(OutgoingDispatch dispatch)
+    // Strict parse, then a validating writer: throws if the body is not strict, well-formed JSON.
+    private static byte[] ThroughValidatingWriter(byte[] body)
     {
+        using var document = JsonDocument.Parse(body);
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream))
         {
-            DispatchMessageWriter.Write(writer, dispatch, Service, Now);
+            document.RootElement.WriteTo(writer);
         }
 
         return stream.ToArray();

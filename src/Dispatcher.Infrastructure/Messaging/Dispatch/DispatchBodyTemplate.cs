@@ -10,8 +10,8 @@ namespace Dispatcher.Infrastructure.Messaging.Dispatch;
 /// <summary>
 /// The wire body of one event's copies, serialized once per event: all copies share everything except
 /// <c>headers.name</c> (the routing key), <c>meta.applicationUid</c> and <c>meta.recordUid</c>, so each copy is a
-/// splice of the shared bytes and those three strings. Produces exactly the JSON of
-/// <see cref="DispatchMessageWriter"/> (same keys, order and values):
+/// splice of the shared bytes and those three strings. The only writer of dispatch bodies (both publishers use it; a
+/// single copy is a template of one):
 /// <c>{"headers":{"name":"&lt;routing key&gt;","createdAt":…,"serviceName":…},"payload":{"meta":{&lt;source fields
 /// without applicationUid, recordUid and refs&gt;,"applicationUid":…[,"recordUid":…]}[,"data":…]}}</c>.
 /// Immutable once created, so copies may be written from any thread.
