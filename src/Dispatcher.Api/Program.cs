@@ -22,6 +22,13 @@ try
     // any setting given under its own name wins (docs/configuration.md).
     builder.Configuration.AddOriginalEnvironmentAliases();
 
+    // In every environment, not only Development: a captive dependency fails the start, not a request.
+    builder.Host.UseDefaultServiceProvider(options =>
+    {
+        options.ValidateScopes = true;
+        options.ValidateOnBuild = true;
+    });
+
     builder.Services
         .AddApplication()
         .AddInfrastructure(builder.Configuration)

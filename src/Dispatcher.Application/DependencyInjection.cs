@@ -30,8 +30,11 @@ public static class DependencyInjection
         services.AddOptions<ReconcilerOptions>().BindConfiguration(ReconcilerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<DispatcherMetrics>();
         services.AddSingleton<FlowActivation>();
+        services.AddSingleton<FlowWorkRunner>();
+        services.AddScoped<FlowProvisioning>();
         services.AddScoped<FlowRemover>();
-        services.AddScoped<ConfigurationChangeExecutor>();
+        services.AddScoped<FlowWorkExecutor>();
+        services.AddScoped<ConfigurationWriter>();
         services.AddScoped<FlowReconciler>();
         return services;
     }

@@ -19,6 +19,7 @@ public static class DependencyInjection
         services.AddMessaging(configuration);
         services.AddSingleton<FlowReconcilerService>();
         services.AddHostedService(sp => sp.GetRequiredService<FlowReconcilerService>());
+        services.AddHostedService<FlowWorkService>();
         return services;
     }
 }

@@ -15,32 +15,50 @@ public interface IConfigurationRepository
     Task<IReadOnlyList<Configuration>> ListAsync(TenantId tenant, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Stores a new configuration (its <see cref="Configuration.Version"/> must be 0) and calls
-    /// <see cref="Configuration.MarkPersisted"/>. Throws <see cref="Common.Errors.ConcurrencyConflictException"/>
-    /// when the id exists already.
+    /// Stores a new configuration (its <see cref="Configuration.Version"/> must be 0) together with the flow
+    /// <paramref name="work"/> it implies, atomically, and calls <see cref="Configuration.MarkPersisted"/>. Throws
+    /// <see cref="Common.Errors.ConcurrencyConflictException"/> when the id exists already.
     /// </summary>
-    Task AddAsync(Configuration configuration, CancellationToken cancellationToken);
+    Task AddAsync(Configuration configuration, IReadOnlyCollection<FlowWork> work, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Replaces the stored state when the stored version still equals <see cref="Configuration.Version"/>, then calls
+    /// Replaces the stored state when the stored version still equals <see cref="Configuration.Version"/>, together
+    /// with the flow <paramref name="work"/> the change implies, atomically; then calls
     /// <see cref="Configuration.MarkPersisted"/>. The filter is the aggregate's own id and tenant, never anything a
     /// client sent. Throws <see cref="Common.Errors.ConcurrencyConflictException"/> when the version moved on or the
     /// configuration is gone.
     /// </summary>
-    Task UpdateAsync(Configuration configuration, CancellationToken cancellationToken);
+    Task UpdateAsync(Configuration configuration, IReadOnlyCollection<FlowWork> work, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Deletes the configuration when the stored version still equals <see cref="Configuration.Version"/>.
-    /// Throws <see cref="Common.Errors.ConcurrencyConflictException"/> otherwise.
+    /// Deletes the configuration when the stored version still equals <see cref="Configuration.Version"/>, and stores
+    /// the flow <paramref name="work"/> the deletion implies, atomically. Throws
+    /// <see cref="Common.Errors.ConcurrencyConflictException"/> otherwise.
     /// </summary>
-    Task DeleteAsync(Configuration configuration, CancellationToken cancellationToken);
+    Task DeleteAsync(Configuration configuration, IReadOnlyCollection<FlowWork> work, CancellationToken cancellationToken);
 
     /// <summary>
     /// The configuration (of any tenant) that has an outbound connection with <paramref name="flowId"/>, or null.
-    /// Backed by an index; used by event processing when the routing table misses.
+    /// Backed by an index.
     /// </summary>
     Task<Configuration?> FindBySourceFlowAsync(FlowId flowId, CancellationToken cancellationToken);
 
     /// <summary>Every configuration of every tenant, for loading the routing table at start-up.</summary>
     IAsyncEnumerable<Configuration> StreamAllAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>Writes without flow work (tests, tools).</summary>
+public static class ConfigurationRepositoryExtensions
+{
+    /// <summary>Stores a new configuration that implies no flow work.</summary>
+    public static Task AddAsync(this IConfigurationRepository repository, Configuration configuration, CancellationToken cancellationToken) =>
+        repository.AddAsync(configuration, [], cancellationToken);
+
+    /// <summary>Stores a change that implies no flow work.</summary>
+    public static Task UpdateAsync(this IConfigurationRepository repository, Configuration configuration, CancellationToken cancellationToken) =>
+        repository.UpdateAsync(configuration, [], cancellationToken);
+
+    /// <summary>Deletes a configuration without flow work.</summary>
+    public static Task DeleteAsync(this IConfigurationRepository repository, Configuration configuration, CancellationToken cancellationToken) =>
+        repository.DeleteAsync(configuration, [], cancellationToken);
 }

@@ -26,7 +26,31 @@ public interface IFlowProvisioner
     /// <see cref="Common.Errors.FlowRepositoryException"/> with <see cref="Common.Errors.FlowFailure.Conflict"/>.
     /// </summary>
     Task DeleteAsync(FlowId flowId, FlowCallContext context, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// One page of every flow the service can see, with its status and, for flows this service created, the
+    /// connection it was created for. <paramref name="page"/> is null for the first page, else the previous page's
+    /// <see cref="FlowPage.Next"/>. Flows created or deleted while paging may be missed or seen twice.
+    /// </summary>
+    Task<FlowPage> ListAsync(string? page, int pageSize, CancellationToken cancellationToken);
 }
+
+/// <summary>A page of flows.</summary>
+/// <param name="Flows">The flows on the page.</param>
+/// <param name="Next">Where the next page starts, or null after the last page.</param>
+public sealed record FlowPage(IReadOnlyList<FlowSummary> Flows, string? Next);
+
+/// <summary>A flow as listed.</summary>
+/// <param name="Id">The flow's id.</param>
+/// <param name="Status">Its status.</param>
+/// <param name="Owner">The connection it was created for, when this service created it; null otherwise.</param>
+/// <param name="CreatedAt">When it was created, when known.</param>
+public sealed record FlowSummary(FlowId Id, FlowStatus Status, FlowOwner? Owner, DateTimeOffset? CreatedAt);
+
+/// <summary>The connection a flow was created for (written into the flow when it is created).</summary>
+/// <param name="ConfigurationId">The configuration.</param>
+/// <param name="ConnectionId">The connection.</param>
+public sealed record FlowOwner(ConfigurationId ConfigurationId, ConnectionId ConnectionId);
 
 /// <summary>What a flow is generated from: one connection of one app of one configuration.</summary>
 /// <param name="ConfigurationId">The owning configuration.</param>

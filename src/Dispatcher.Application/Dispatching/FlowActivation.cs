@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Common.Errors;
 using Dispatcher.Domain.Configurations;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -13,8 +14,12 @@ namespace Dispatcher.Application.Dispatching;
 /// same flow share one start call. It does not wait for <c>active</c>: the dispatch waits in its durable queue.
 /// A failing Flow Repository throws, so the event is retried rather than dispatched to a flow nobody starts.
 /// </summary>
+/// <remarks>
+/// A singleton: it resolves <see cref="IFlowProvisioner"/> in a scope per check instead of holding one, because the
+/// Flow Repository adapter is transient and owns an HTTP client whose handlers the client factory rotates.
+/// </remarks>
 public sealed partial class FlowActivation(
-    IFlowProvisioner flows,
+    IServiceScopeFactory scopes,
     TimeProvider timeProvider,
     IOptions<DispatchOptions> options,
     ILogger<FlowActivation> logger)
@@ -54,6 +59,8 @@ public sealed partial class FlowActivation(
         try
         {
             // Not the caller's token: a shared check must not be cancelled by the first caller going away.
+            await using var scope = scopes.CreateAsyncScope();
+            var flows = scope.ServiceProvider.GetRequiredService<IFlowProvisioner>();
             FlowStatus? status;
             try
             {

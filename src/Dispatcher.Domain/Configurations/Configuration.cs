@@ -130,25 +130,33 @@ public sealed class Configuration : AggregateRoot
         Raise(new AppAdded(Id, app.Id));
     }
 
-    /// <summary>Removes an app; raises <see cref="AppRemoved"/> carrying the removed app.</summary>
+    /// <summary>Removes an app; raises <see cref="AppRemoved"/> and <see cref="FlowReleased"/> for each of its flows.</summary>
     public App RemoveApp(AppId appId, DateTimeOffset now)
     {
         var app = FindApp(appId) ?? throw NotFound($"App '{appId}'");
         _apps = _apps.Where(a => a.Id != appId).ToList();
         Touch(now);
         Raise(new AppRemoved(Id, app));
+        foreach (var flowId in FlowsOf(app))
+        {
+            Raise(new FlowReleased(Id, flowId));
+        }
+
         return app;
     }
 
     /// <summary>
     /// Replaces the whole app list (the PATCH of the original API). Apps are matched by id: missing ones raise
-    /// <see cref="AppRemoved"/>, new ones <see cref="AppAdded"/>, differing ones <see cref="AppChanged"/>.
+    /// <see cref="AppRemoved"/>, new ones <see cref="AppAdded"/>, differing ones <see cref="AppChanged"/>; every flow no
+    /// longer carried by a connection raises <see cref="FlowReleased"/>, every side switched on or off
+    /// <see cref="SideActivated"/> or <see cref="SideDeactivated"/>.
     /// </summary>
     public void ReplaceApps(IEnumerable<App> apps, DateTimeOffset now)
     {
         var incoming = apps.ToList();
         EnsureInvariants(incoming);
         var changes = new List<IDomainEvent>();
+        var kept = incoming.SelectMany(FlowsOf).ToHashSet();
         foreach (var old in _apps.Where(o => incoming.TrueForAll(n => n.Id != o.Id)))
         {
             changes.Add(new AppRemoved(Id, old));
@@ -164,9 +172,11 @@ public sealed class Configuration : AggregateRoot
             else if (!old.IsSameAs(app))
             {
                 changes.Add(new AppChanged(Id, app.Id));
+                AddSideChanges(old, app, changes);
             }
         }
 
+        changes.AddRange(_apps.SelectMany(FlowsOf).Where(flowId => !kept.Contains(flowId)).Select(flowId => new FlowReleased(Id, flowId)));
         var reordered = !_apps.Select(a => a.Id).SequenceEqual(incoming.Select(a => a.Id));
         if (changes.Count == 0 && !reordered)
         {
@@ -176,6 +186,14 @@ public sealed class Configuration : AggregateRoot
         _apps = incoming;
         Touch(now);
         changes.ForEach(Raise);
+    }
+
+    /// <summary>Replaces one app by a changed definition with the same id (see <see cref="ReplaceApps"/>).</summary>
+    public void ReplaceApp(App app, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        _ = FindApp(app.Id) ?? throw NotFound($"App '{app.Id}'");
+        ReplaceApps([.. _apps.Select(a => a.Id == app.Id ? app : a)], now);
     }
 
     /// <summary>Records the flow provisioned for a connection; raises <see cref="FlowAssigned"/>.</summary>
@@ -230,6 +248,22 @@ public sealed class Configuration : AggregateRoot
         Touch(now);
         Raise(active ? new SideActivated(Id, appId, direction) : new SideDeactivated(Id, appId, direction));
     }
+
+    private void AddSideChanges(App old, App app, List<IDomainEvent> changes)
+    {
+        foreach (var direction in new[] { Direction.Outbound, Direction.Inbound })
+        {
+            var wasActive = old.Side(direction).Active;
+            var isActive = app.Side(direction).Active;
+            if (wasActive != isActive)
+            {
+                changes.Add(isActive ? new SideActivated(Id, app.Id, direction) : new SideDeactivated(Id, app.Id, direction));
+            }
+        }
+    }
+
+    private static IEnumerable<FlowId> FlowsOf(App app) =>
+        app.Connections.Where(c => c.FlowId is not null).Select(c => c.FlowId!.Value);
 
     private void Touch(DateTimeOffset now) => UpdatedAt = now > UpdatedAt ? now : UpdatedAt;
 

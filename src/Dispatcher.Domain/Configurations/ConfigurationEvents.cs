@@ -29,5 +29,11 @@ public sealed record SideDeactivated(ConfigurationId ConfigurationId, AppId AppI
 /// <summary>A connection got its provisioned flow.</summary>
 public sealed record FlowAssigned(ConfigurationId ConfigurationId, ConnectionId ConnectionId, FlowId FlowId) : IDomainEvent;
 
-/// <summary>A connection lost its flow (the flow was removed).</summary>
+/// <summary>
+/// A flow is no longer carried by any connection of the configuration (its connection, side definition or app was
+/// removed or redefined): the flow is to be removed.
+/// </summary>
+public sealed record FlowReleased(ConfigurationId ConfigurationId, FlowId FlowId) : IDomainEvent;
+
+/// <summary>A connection lost its flow (the flow had vanished).</summary>
 public sealed record FlowUnassigned(ConfigurationId ConfigurationId, ConnectionId ConnectionId, FlowId FlowId) : IDomainEvent;

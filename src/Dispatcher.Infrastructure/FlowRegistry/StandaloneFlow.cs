@@ -3,7 +3,7 @@ using Dispatcher.Domain.Configurations;
 
 namespace Dispatcher.Infrastructure.FlowRegistry;
 
-/// <summary>A flow kept by the standalone registry, as <see cref="StandaloneFlowRegistry.ListAsync"/> reports it.</summary>
+/// <summary>A flow kept by the standalone registry, as <see cref="StandaloneFlowRegistry.ListAsync(CancellationToken)"/> reports it.</summary>
 /// <param name="Id">The flow id (24 hex digits).</param>
 /// <param name="Tenant">The tenant of the configuration the flow was created for.</param>
 /// <param name="ConfigurationId">The configuration the flow was created for.</param>

@@ -125,6 +125,39 @@ internal sealed class StandaloneFlowRegistry : IFlowProvisioner
             },
             cancellationToken);
 
+    /// <inheritdoc />
+    /// <remarks>Pages by flow id (<paramref name="page"/> is the last id of the previous page).</remarks>
+    public Task<FlowPage> ListAsync(string? page, int pageSize, CancellationToken cancellationToken) =>
+        RunAsync(
+            async (connection, ct) =>
+            {
+                ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pageSize);
+                var flows = new List<StandaloneFlow>();
+                await using (var command = connection.CreateCommand())
+                {
+                    command.CommandText = $"SELECT {Columns} FROM standalone_flows WHERE id > @after ORDER BY id LIMIT @size;";
+                    command.Parameters.AddWithValue("@after", page ?? string.Empty);
+                    command.Parameters.AddWithValue("@size", pageSize);
+                    await using var reader = await command.ExecuteReaderAsync(ct);
+                    while (await reader.ReadAsync(ct))
+                    {
+                        flows.Add(Read(reader));
+                    }
+                }
+
+                var now = _timeProvider.GetUtcNow();
+                var summaries = new List<FlowSummary>(flows.Count);
+                foreach (var flow in flows)
+                {
+                    var settled = await SettleAsync(connection, flow, now, ct);
+                    summaries.Add(new FlowSummary(
+                        settled.Id, settled.Status, new FlowOwner(settled.ConfigurationId, settled.ConnectionId), settled.CreatedAt));
+                }
+
+                return new FlowPage(summaries, flows.Count < pageSize ? null : flows[^1].Id.Value);
+            },
+            cancellationToken);
+
     /// <summary>Every flow, oldest first, with due transitions settled (for diagnostics and tests).</summary>
     public Task<IReadOnlyList<StandaloneFlow>> ListAsync(CancellationToken cancellationToken) =>
         RunAsync<IReadOnlyList<StandaloneFlow>>(

@@ -24,6 +24,9 @@ internal sealed record FlowDocument
     /// <summary><c>inactive</c>, <c>starting</c>, <c>active</c> or <c>stopping</c>; set by the repository, never sent.</summary>
     public string? Status { get; init; }
 
+    /// <summary>When the flow was created; set by the repository, never sent.</summary>
+    public DateTimeOffset? CreatedAt { get; init; }
+
     /// <summary>The steps and their order.</summary>
     public FlowGraph? Graph { get; init; }
 }

@@ -16,7 +16,7 @@ namespace Dispatcher.Infrastructure.FlowRepository;
 /// </summary>
 internal sealed class FlowGraphBuilder(SdfOptions sdf)
 {
-    /// <summary>The description of every generated flow.</summary>
+    /// <summary>The description of every generated flow, before its owner (<see cref="FlowOwnerMarker"/>).</summary>
     public const string Description = "This flow was automatically generated";
 
     /// <summary>The type of every generated flow.</summary>
@@ -52,7 +52,7 @@ internal sealed class FlowGraphBuilder(SdfOptions sdf)
         return new FlowDocument
         {
             Name = FlowNames.For(definition.App, definition.Connection),
-            Description = Description,
+            Description = FlowOwnerMarker.Describe(definition.ConfigurationId, definition.Connection.Id),
             Type = Type,
             Cron = Cron,
             Graph = graph,

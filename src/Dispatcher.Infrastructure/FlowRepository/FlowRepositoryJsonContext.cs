@@ -11,4 +11,5 @@ namespace Dispatcher.Infrastructure.FlowRepository;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(FlowDocument))]
 [JsonSerializable(typeof(FlowEnvelope<FlowDocument>))]
+[JsonSerializable(typeof(FlowEnvelope<List<FlowDocument>>))]
 internal sealed partial class FlowRepositoryJsonContext : JsonSerializerContext;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Common.Errors;
@@ -75,15 +76,53 @@ internal sealed partial class FlowRepositoryProvisioner(
             throw answer.ToFailure();
         }
 
-        return answer.Content?.Data?.Status switch
-        {
-            "inactive" => FlowStatus.Inactive,
-            "starting" => FlowStatus.Starting,
-            "active" => FlowStatus.Active,
-            "stopping" => FlowStatus.Stopping,
-            var other => throw FlowRepositoryFailures.Unreadable(answer.Call, $"an unknown flow status '{other}'"),
-        };
+        return StatusOf(answer.Content?.Data?.Status, answer.Call);
     }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// <c>GET /flows</c> with the service token, by page number (<paramref name="page"/> is the number as text). The
+    /// repository answers 404 for a page past the end.
+    /// </remarks>
+    public async Task<FlowPage> ListAsync(string? page, int pageSize, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pageSize);
+        var number = page is null ? 1 : int.Parse(page, CultureInfo.InvariantCulture);
+        var answer = await SendAsync(
+            $"GET /flows?page[number]={number}",
+            () => api.ListAsync(pageSize, number, _serviceToken, cancellationToken),
+            cancellationToken);
+        if (answer.Status == HttpStatusCode.NotFound)
+        {
+            return new FlowPage([], null);
+        }
+
+        if (!answer.IsSuccess)
+        {
+            throw answer.ToFailure();
+        }
+
+        var flows = new List<FlowSummary>();
+        foreach (var flow in answer.Content?.Data ?? [])
+        {
+            if (FlowId.TryParse(flow.Id, out var flowId))
+            {
+                flows.Add(new FlowSummary(flowId, StatusOf(flow.Status, answer.Call), FlowOwnerMarker.Read(flow.Description), flow.CreatedAt));
+            }
+        }
+
+        var next = (answer.Content?.Data?.Count ?? 0) < pageSize ? null : (number + 1).ToString(CultureInfo.InvariantCulture);
+        return new FlowPage(flows, next);
+    }
+
+    private static FlowStatus StatusOf(string? status, string call) => status switch
+    {
+        "inactive" => FlowStatus.Inactive,
+        "starting" => FlowStatus.Starting,
+        "active" => FlowStatus.Active,
+        "stopping" => FlowStatus.Stopping,
+        var other => throw FlowRepositoryFailures.Unreadable(call, $"an unknown flow status '{other}'"),
+    };
 
     /// <inheritdoc />
     public async Task StartAsync(FlowId flowId, FlowCallContext context, CancellationToken cancellationToken)

@@ -19,6 +19,14 @@ internal interface IFlowRepositoryApi
     Task<IApiResponse<FlowEnvelope<FlowDocument>>> UpdateAsync(
         string id, [Body] FlowDocument flow, [Authorize] string token, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <c>GET /flows?page[size]=…&amp;page[number]=…</c>: one page of the flows the token sees (every flow for a token
+    /// with <c>all</c>); 404 when the page is empty.
+    /// </summary>
+    [Get("/flows")]
+    Task<IApiResponse<FlowEnvelope<List<FlowDocument>>>> ListAsync(
+        [AliasAs("page[size]")] int pageSize, [AliasAs("page[number]")] int pageNumber, [Authorize] string token, CancellationToken cancellationToken);
+
     /// <summary><c>GET /flows/{id}</c>: the flow; 404 when it does not exist (or is not visible to the token).</summary>
     [Get("/flows/{id}")]
     Task<IApiResponse<FlowEnvelope<FlowDocument>>> GetAsync(

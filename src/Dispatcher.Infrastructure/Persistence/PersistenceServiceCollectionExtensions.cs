@@ -10,7 +10,7 @@ using MongoDB.Driver;
 namespace Dispatcher.Infrastructure.Persistence;
 
 /// <summary>
-/// Registers the configuration store, the flow cleanup queue and the lease store: MongoDB when
+/// Registers the configuration store, the flow work queue and the lease store: MongoDB when
 /// <c>Storage:MongoDb:ConnectionString</c> is set, else the embedded SQLite file (see ADR 0003). The schema or
 /// indexes are created by a hosted service at start-up.
 /// </summary>
@@ -31,7 +31,7 @@ internal static class PersistenceServiceCollectionExtensions
         services.AddOptions<SqliteStorageOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<IOptions<SqliteStorageOptions>>().Value));
         services.AddSingleton<IConfigurationRepository, SqliteConfigurationRepository>();
-        services.AddSingleton<IFlowCleanupQueue, SqliteFlowCleanupQueue>();
+        services.AddSingleton<IFlowWorkQueue, SqliteFlowWorkQueue>();
         services.AddSingleton<ILeaseStore, SqliteLeaseStore>();
         services.AddHostedService<SqliteSchemaInitializer>();
         return services;
@@ -50,7 +50,7 @@ internal static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetRequiredService<IMongoClient>()
             .GetDatabase(sp.GetRequiredService<IOptions<MongoStorageOptions>>().Value.ResolveDatabase()));
         services.AddSingleton<IConfigurationRepository, MongoConfigurationRepository>();
-        services.AddSingleton<IFlowCleanupQueue, MongoFlowCleanupQueue>();
+        services.AddSingleton<IFlowWorkQueue, MongoFlowWorkQueue>();
         services.AddSingleton<ILeaseStore, MongoLeaseStore>();
         services.AddHostedService<MongoIndexInitializer>();
         return services;

@@ -72,9 +72,9 @@ public sealed partial class FlowReconcilerService(
             var report = await scope.ServiceProvider.GetRequiredService<FlowReconciler>().ReconcileAsync(stoppingToken);
             LastReport = report;
             Rounds++;
-            if (report.ChangedAnything || report.CleanupsFailed + report.Errors > 0)
+            if (report.ChangedAnything || report.Errors > 0)
             {
-                LogReport(report.ConfigurationsChecked, report.FlowsRecreated, report.CleanupsCompleted, report.CleanupsFailed, report.Errors);
+                LogReport(report.ConfigurationsChecked, report.FlowsListed, report.FlowCalls, report.FlowsRecreated, report.OrphansQueued, report.Errors);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
@@ -84,8 +84,8 @@ public sealed partial class FlowReconcilerService(
         }
     }
 
-    [LoggerMessage(LogLevel.Information, "Reconciled {Configurations} configuration(s): {Recreated} flow(s) provisioned, {Completed} cleanup(s) done, {Failed} cleanup(s) failed, {Errors} error(s)")]
-    private partial void LogReport(int configurations, int recreated, int completed, int failed, int errors);
+    [LoggerMessage(LogLevel.Information, "Reconciled {Configurations} configuration(s) against {Flows} flow(s) in {Calls} Flow Repository call(s): {Recreated} flow(s) provisioned, {Orphans} orphan(s) queued for removal, {Errors} error(s)")]
+    private partial void LogReport(int configurations, int flows, int calls, int recreated, int orphans, int errors);
 
     [LoggerMessage(LogLevel.Error, "A reconciliation round failed")]
     private partial void LogRoundFailed(Exception exception);

@@ -37,7 +37,10 @@ public sealed class ProvisioningFailureTests
         failing!.Created.Should().HaveCount(2);
         foreach (var flowId in failing.Created)
         {
-            (await factory.Flows.GetStatusAsync(flowId, FlowCallContext.Service, default)).Should().BeNull("rolled back");
+            await Messaging.Eventually.HoldsAsync(
+                async () => await factory.Flows.GetStatusAsync(flowId, FlowCallContext.Service, default) is null,
+                TimeSpan.FromSeconds(10),
+                "rolled back by the flow work runner");
         }
     }
 
@@ -74,5 +77,8 @@ public sealed class ProvisioningFailureTests
 
         public Task DeleteAsync(FlowId flowId, FlowCallContext context, CancellationToken cancellationToken) =>
             inner.DeleteAsync(flowId, context, cancellationToken);
+
+        public Task<FlowPage> ListAsync(string? page, int pageSize, CancellationToken cancellationToken) =>
+            inner.ListAsync(page, pageSize, cancellationToken);
     }
 }

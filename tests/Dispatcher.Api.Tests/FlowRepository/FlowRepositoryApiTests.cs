@@ -40,7 +40,11 @@ public sealed class FlowRepositoryApiTests
             sdfNodes.Should().NotBeEmpty().And.OnlyContain(node => node!["fields"]!["flowId"]!.GetValue<string>() == flow.Id);
         }
 
-        host.Fake.Requests.Should().OnlyContain(request => request.Token == host.CallerToken);
+        // Flows are created on the caller's authority (owned by its tenant); stored flow work runs on the service's.
+        host.Fake.Requests.Where(r => r.Operation is FlowOperation.Create or FlowOperation.Update)
+            .Should().HaveCount(12).And.OnlyContain(request => request.Token == host.CallerToken);
+        host.Fake.Requests.Where(r => r.Operation is not (FlowOperation.Create or FlowOperation.Update))
+            .Should().OnlyContain(request => request.Token == FlowRepositoryApiHost.ServiceToken);
         await host.AssertConsistentAsync();
     }
 
@@ -57,7 +61,7 @@ public sealed class FlowRepositoryApiTests
             .Contain("Could not create the flow for the inbound UPDATE connection").And.Contain("of app 'A one'")
             .And.Contain("answered 500 to POST /flows: NO DB. Please try again later").And.Contain("Nothing was saved");
         (await host.ConfigurationsAsync()).Should().BeEmpty();
-        host.Fake.Flows.Should().BeEmpty("the two flows created before were rolled back");
+        await Messaging.Eventually.HoldsAsync(() => host.Fake.Flows.Count == 0, TimeSpan.FromSeconds(10), "the two flows created before were rolled back");
         host.Fake.RequestsFor(FlowOperation.Delete).Should().HaveCount(2).And.OnlyContain(r => r.StatusCode == 200);
         host.Fake.CallsTo(FlowOperation.Create).Should().Be(3, "the failed POST was not repeated and nothing after it was tried");
         await host.AssertConsistentAsync();
@@ -74,7 +78,7 @@ public sealed class FlowRepositoryApiTests
 
         await ErrorTests.AssertProblemAsync(response, HttpStatusCode.BadGateway);
         (await host.ConfigurationsAsync()).Should().BeEmpty();
-        host.Fake.Flows.Should().BeEmpty("flows whose create was under way when another failed are completed, then rolled back");
+        await Messaging.Eventually.HoldsAsync(() => host.Fake.Flows.Count == 0, TimeSpan.FromSeconds(10), "flows whose create was under way when another failed are completed, then rolled back");
         await host.AssertConsistentAsync();
     }
 
@@ -120,7 +124,7 @@ public sealed class FlowRepositoryApiTests
         var problem = await ErrorTests.AssertProblemAsync(response, HttpStatusCode.BadGateway);
         problem["detail"]!.GetValue<string>().Should().Contain("inbound CREATE connection").And.Contain("graph store failed");
         (await host.ConfigurationsAsync()).Should().BeEmpty();
-        host.Fake.Flows.Should().BeEmpty("the placeholder of the failed flow and the complete first flow are both gone");
+        await Messaging.Eventually.HoldsAsync(() => host.Fake.Flows.Count == 0, TimeSpan.FromSeconds(10), "the placeholder of the failed flow and the complete first flow are both gone");
         host.Fake.CallsTo(FlowOperation.Create).Should().Be(2);
         await host.AssertConsistentAsync();
     }
@@ -140,7 +144,7 @@ public sealed class FlowRepositoryApiTests
         (await deleted.BodyAsync())["meta"]!["pendingCleanup"].Should().BeNull();
         host.Fake.Flows.Should().BeEmpty();
         host.Fake.RequestsFor(FlowOperation.Stop).Should().BeEmpty();
-        host.Fake.RequestsFor(FlowOperation.Delete).Should().HaveCount(4).And.OnlyContain(r => r.Token == host.CallerToken);
+        host.Fake.RequestsFor(FlowOperation.Delete).Should().HaveCount(4).And.OnlyContain(r => r.Token == FlowRepositoryApiHost.ServiceToken);
         await host.AssertConsistentAsync();
     }
 

@@ -247,6 +247,9 @@ internal sealed class ControllableFlowProvisioner(IFlowProvisioner inner) : IFlo
     public Task DeleteAsync(FlowId flowId, FlowCallContext context, CancellationToken cancellationToken) =>
         inner.DeleteAsync(flowId, context, cancellationToken);
 
+    public Task<FlowPage> ListAsync(string? page, int pageSize, CancellationToken cancellationToken) =>
+        inner.ListAsync(page, pageSize, cancellationToken);
+
     private void ThrowIfFaulted(string operation, FlowId flowId)
     {
         if (Fault(operation, flowId) is { } exception)

@@ -9,7 +9,7 @@ using static Dispatcher.Api.Tests.Support.Samples;
 
 namespace Dispatcher.Api.Tests.Reconciliation;
 
-/// <summary>The reconciler keeps stock of the flows: re-creates vanished ones, finishes pending removals, one instance at a time.</summary>
+/// <summary>The reconciler keeps stock of the flows: re-creates vanished ones, finds orphans, one instance at a time; the runner finishes removals.</summary>
 public sealed class ReconcilerTests
 {
     [Test]
@@ -37,23 +37,49 @@ public sealed class ReconcilerTests
     }
 
     [Test]
-    public async Task A_pending_removal_is_finished_once_the_flow_can_be_deleted()
+    public async Task A_pending_removal_is_finished_by_the_flow_work_runner_once_the_flow_can_be_deleted()
     {
         using var factory = new DispatcherApiFactory();
-        var queue = factory.Services.GetRequiredService<IFlowCleanupQueue>();
-        var flowId = await factory.Flows.CreateAsync(
-            new FlowDefinition(ConfigurationId.New(), TenantId.Parse("tenant-a"), Domain.Tests.Builders.ThreeAppExample.Build().Apps[0],
-                Domain.Tests.Builders.ThreeAppExample.Build().Apps[0].Outbound.Connections[0]),
-            FlowCallContext.Service, default);
+        var queue = factory.Services.GetRequiredService<IFlowWorkQueue>();
+        var flowId = await CreateUnownedFlowAsync(factory);
         await factory.Flows.StartAsync(flowId, FlowCallContext.Service, default);
-        var now = DateTimeOffset.UtcNow;
-        await queue.AddAsync([new PendingFlowCleanup(flowId, TenantId.Parse("tenant-a"), ConfigurationId.New(), now, 0, now, "still running")], default);
+
+        await queue.EnqueueAsync([new FlowWork(flowId, FlowWorkKind.Remove, TenantId.Parse("tenant-a"), ConfigurationId.New(), DateTimeOffset.UtcNow)], default);
+
+        // The runner stops the running flow, looks again until it is inactive, then deletes it.
+        await WaitUntilAsync(async () => await factory.Flows.GetStatusAsync(flowId, FlowCallContext.Service, default) is null);
+        await WaitUntilAsync(async () => (await queue.ListAsync(default)).Count == 0);
+    }
+
+    [Test]
+    public async Task A_flow_created_for_a_write_that_never_committed_is_found_and_removed_after_the_grace_period()
+    {
+        using var factory = new DispatcherApiFactory(new Dictionary<string, string?> { ["Reconciler:OrphanGracePeriod"] = "00:00:00" });
+        var orphan = await CreateUnownedFlowAsync(factory);
+        await factory.Flows.StartAsync(orphan, FlowCallContext.Service, default);
 
         var report = await ReconcileAsync(factory);
 
-        report.CleanupsCompleted.Should().Be(1, "the reconciler stops the flow, waits for inactive, then deletes");
-        (await factory.Flows.GetStatusAsync(flowId, FlowCallContext.Service, default)).Should().BeNull();
-        (await queue.ListAsync(default)).Should().BeEmpty();
+        report.OrphansQueued.Should().Be(1);
+        await WaitUntilAsync(async () => await factory.Flows.GetStatusAsync(orphan, FlowCallContext.Service, default) is null);
+        (await ReconcileAsync(factory)).OrphansQueued.Should().Be(0, "a second round has nothing to do");
+    }
+
+    [Test]
+    public async Task A_young_orphan_and_the_flows_of_stored_configurations_are_left_alone()
+    {
+        using var factory = new DispatcherApiFactory();
+        using var client = factory.ClientFor("tenant-a");
+        using var created = await client.PostAsJsonAsync("/dispatches", Configuration("Stock", App("a1", "A one"), App("a2", "A two")));
+        created.EnsureSuccessStatusCode();
+        var young = await CreateUnownedFlowAsync(factory);
+
+        var report = await ReconcileAsync(factory);
+
+        report.OrphansQueued.Should().Be(0, "the default grace period is 10 minutes");
+        report.FlowsListed.Should().Be(7);
+        report.FlowCalls.Should().Be(1, "one page lists every flow; no status call is needed");
+        (await factory.Flows.GetStatusAsync(young, FlowCallContext.Service, default)).Should().NotBeNull();
     }
 
     [Test]
@@ -83,6 +109,16 @@ public sealed class ReconcilerTests
 
         service.LastReport.Should().NotBeNull();
         service.LastReport!.Errors.Should().Be(0);
+    }
+
+    /// <summary>A flow created for a connection of a configuration that was never stored.</summary>
+    private static Task<FlowId> CreateUnownedFlowAsync(DispatcherApiFactory factory)
+    {
+        var app = Domain.Tests.Builders.ThreeAppExample.Build().Apps[0];
+        return factory.Flows.CreateAsync(
+            new FlowDefinition(ConfigurationId.New(), TenantId.Parse("tenant-a"), app, app.Outbound.Connections[0]),
+            FlowCallContext.Service,
+            default);
     }
 
     private static async Task<ReconcileReport> ReconcileAsync(DispatcherApiFactory factory)

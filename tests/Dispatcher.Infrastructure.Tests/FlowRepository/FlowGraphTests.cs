@@ -13,12 +13,14 @@ public sealed class FlowGraphTests
     {
         await using var host = await StartAsync();
 
-        var flowId = (await host.Provisioner.CreateAsync(Outbound(fields: """{"region":"eu"}"""), Caller, default)).Value;
+        var definition = Outbound(fields: """{"region":"eu"}""");
+        var flowId = (await host.Provisioner.CreateAsync(definition, Caller, default)).Value;
+        var description = Described(definition);
 
         host.Fake.RequestsFor(FlowOperation.Create).Single().Body.ShouldBeJson($$"""
             {
               "name": "H&S Outbound Flow for SnazzyContacts",
-              "description": "This flow was automatically generated",
+              "description": "{{description}}",
               "type": "ordinary",
               "cron": "* * * * *",
               "graph": { "nodes": [ { "id": "empty", "componentId": "{{PlaceholderComponent}}", "function": "empty" } ], "edges": [] }
@@ -29,7 +31,7 @@ public sealed class FlowGraphTests
         patch.Body.ShouldBeJson($$"""
             {
               "name": "H&S Outbound Flow for SnazzyContacts",
-              "description": "This flow was automatically generated",
+              "description": "{{description}}",
               "type": "ordinary",
               "cron": "* * * * *",
               "graph": {
@@ -58,14 +60,16 @@ public sealed class FlowGraphTests
     {
         await using var host = await StartAsync();
 
-        var flowId = (await host.Provisioner.CreateAsync(Inbound(operation, fields: """{"pageSize":50}"""), Caller, default)).Value;
+        var definition = Inbound(operation, fields: """{"pageSize":50}""");
+        var flowId = (await host.Provisioner.CreateAsync(definition, Caller, default)).Value;
+        var description = Described(definition);
 
         host.Fake.RequestsFor(FlowOperation.Create).Single().Body!["name"]!.GetValue<string>()
             .Should().Be($"H&S Inbound {wire} Flow for Wice CRM");
         host.Fake.RequestsFor(FlowOperation.Update).Single().Body.ShouldBeJson($$"""
             {
               "name": "H&S Inbound {{wire}} Flow for Wice CRM",
-              "description": "This flow was automatically generated",
+              "description": "{{description}}",
               "type": "ordinary",
               "cron": "* * * * *",
               "graph": {
@@ -165,4 +169,8 @@ public sealed class FlowGraphTests
         host.Fake.Flow(flowId).Node("step_1")["fields"]!["flowId"].Should().BeNull();
         host.Fake.Flow(flowId).Node("step_2")["fields"]!["flowId"]!.GetValue<string>().Should().Be(flowId);
     }
+
+    /// <summary>The generated description, naming the connection the flow is created for.</summary>
+    private static string Described(Dispatcher.Application.Abstractions.FlowDefinition definition) =>
+        $"This flow was automatically generated (dispatcher: configuration {definition.ConfigurationId} connection {definition.Connection.Id})";
 }

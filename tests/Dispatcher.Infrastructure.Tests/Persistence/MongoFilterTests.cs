@@ -21,35 +21,35 @@ public sealed class MongoFilterTests
     public void Get_filters_on_id_and_tenant()
     {
         Render(ConfigurationFilters.ByTenantAndId(Tenant, Id))
-            .Should().Be($$"""{ "_id" : {{IdJson}}, "tenant" : "tenant-a" }""");
+            .Should().Be($$"""{ "_id" : {{IdJson}}, "tenant" : "tenant-a", "deleted" : { "$ne" : true } }""");
     }
 
     [Test]
     public void List_filters_on_tenant_and_sorts_oldest_first()
     {
-        Render(ConfigurationFilters.ByTenant(Tenant)).Should().Be("""{ "tenant" : "tenant-a" }""");
+        Render(ConfigurationFilters.ByTenant(Tenant)).Should().Be("""{ "tenant" : "tenant-a", "deleted" : { "$ne" : true } }""");
         ConfigurationFilters.OldestFirst.Render(Args()).ToJson().Should().Be("""{ "createdAt" : 1, "_id" : 1 }""");
     }
 
     [Test]
-    public void A_versioned_write_filters_on_id_tenant_and_version()
+    public void A_versioned_write_filters_on_id_tenant_version_and_not_a_tombstone()
     {
         Render(ConfigurationFilters.ByTenantIdAndVersion(Tenant, Id, 3))
-            .Should().Be($$"""{ "_id" : {{IdJson}}, "tenant" : "tenant-a", "version" : 3 }""");
+            .Should().Be($$"""{ "_id" : {{IdJson}}, "tenant" : "tenant-a", "deleted" : { "$ne" : true }, "version" : 3 }""");
     }
 
     [Test]
     public void A_versioned_write_at_version_0_also_matches_a_document_without_version()
     {
         Render(ConfigurationFilters.ByTenantIdAndVersion(Tenant, Id, 0))
-            .Should().Be($$"""{ "_id" : {{IdJson}}, "tenant" : "tenant-a", "$or" : [{ "version" : 0 }, { "version" : { "$exists" : false } }] }""");
+            .Should().Be($$"""{ "_id" : {{IdJson}}, "tenant" : "tenant-a", "deleted" : { "$ne" : true }, "$or" : [{ "version" : 0 }, { "version" : { "$exists" : false } }] }""");
     }
 
     [Test]
     public void Find_by_source_filters_on_outbound_flow_ids_only()
     {
         Render(ConfigurationFilters.BySourceFlow(FlowId.Parse("65f0000000000000000000f1")))
-            .Should().Be("""{ "applications.outbound.flows.flowId" : "65f0000000000000000000f1" }""");
+            .Should().Be("""{ "applications.outbound.flows.flowId" : "65f0000000000000000000f1", "deleted" : { "$ne" : true } }""");
     }
 
     [Test]

@@ -48,7 +48,7 @@ public sealed class SqliteConfigurationRepositoryTests : ConfigurationRepository
         File.Exists(Database.FilePath).Should().BeTrue();
         (await ScalarAsync("PRAGMA journal_mode")).Should().Be("wal");
         (await ScalarAsync("SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name)"))
-            .Should().Be("configuration_sources,configurations");
+            .Should().Be("configuration_sources,configurations,flow_work");
     }
 
     [Test]

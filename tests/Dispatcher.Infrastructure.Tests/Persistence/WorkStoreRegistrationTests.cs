@@ -33,8 +33,8 @@ public sealed class WorkStoreRegistrationTests
         var path = Path.Combine(_directory, "dispatcher.db");
         await using var provider = Build(new() { ["Storage:Sqlite:Path"] = path });
 
-        provider.GetRequiredService<IFlowCleanupQueue>().Should().BeOfType<SqliteFlowCleanupQueue>()
-            .And.BeSameAs(provider.GetRequiredService<IFlowCleanupQueue>());
+        provider.GetRequiredService<IFlowWorkQueue>().Should().BeOfType<SqliteFlowWorkQueue>()
+            .And.BeSameAs(provider.GetRequiredService<IFlowWorkQueue>());
         provider.GetRequiredService<ILeaseStore>().Should().BeOfType<SqliteLeaseStore>();
         provider.GetRequiredService<TimeProvider>().Should().BeSameAs(TimeProvider.System);
         await provider.GetServices<IHostedService>().OfType<SqliteSchemaInitializer>().Single().StartAsync(CancellationToken.None);
@@ -43,7 +43,7 @@ public sealed class WorkStoreRegistrationTests
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name)";
-        (await command.ExecuteScalarAsync()).Should().Be("configuration_sources,configurations,flow_cleanups,leases");
+        (await command.ExecuteScalarAsync()).Should().Be("configuration_sources,configurations,flow_work,leases");
     }
 
     [Test]
@@ -51,7 +51,7 @@ public sealed class WorkStoreRegistrationTests
     {
         await using var provider = Build(new() { ["Storage:MongoDb:ConnectionString"] = "mongodb://localhost:27017/oih-dispatcher" });
 
-        provider.GetRequiredService<IFlowCleanupQueue>().Should().BeOfType<MongoFlowCleanupQueue>();
+        provider.GetRequiredService<IFlowWorkQueue>().Should().BeOfType<MongoFlowWorkQueue>();
         provider.GetRequiredService<ILeaseStore>().Should().BeOfType<MongoLeaseStore>();
     }
 

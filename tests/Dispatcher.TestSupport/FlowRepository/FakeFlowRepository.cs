@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 namespace Dispatcher.TestSupport.FlowRepository;
 
 /// <summary>
-/// An in-process Flow Repository for tests: Kestrel on <c>127.0.0.1</c> (a free port), serving <c>POST /flows</c>,
+/// An in-process Flow Repository for tests: Kestrel on <c>127.0.0.1</c> (a free port), serving <c>POST /flows</c>, <c>GET /flows</c> (paged),
 /// <c>PATCH|GET|DELETE /flows/{id}</c> and <c>POST /flows/{id}/start|stop</c> under the real service's rules:
 /// <list type="bullet">
 /// <item>every call needs <c>Authorization: Bearer …</c> (401 otherwise); a flow is visible only to tokens of its owner
@@ -241,6 +241,7 @@ public sealed class FakeFlowRepository : IAsyncDisposable
         var app = builder.Build();
         app.MapPost("/flows", Route(FlowOperation.Create));
         app.MapPatch("/flows/{id}", Route(FlowOperation.Update));
+        app.MapGet("/flows", Route(FlowOperation.List));
         app.MapGet("/flows/{id}", Route(FlowOperation.Get));
         app.MapPost("/flows/{id}/start", Route(FlowOperation.Start));
         app.MapPost("/flows/{id}/stop", Route(FlowOperation.Stop));
@@ -291,7 +292,7 @@ public sealed class FakeFlowRepository : IAsyncDisposable
         {
             answer ??= token is null
                 ? new Answer(StatusCodes.Status401Unauthorized, Errors(StatusCodes.Status401Unauthorized, "Missing authorization header."))
-                : Process(operation, id, token, body);
+                : operation == FlowOperation.List ? List(context.Request.Query, token) : Process(operation, id, token, body);
             var abandoned = context.RequestAborted.IsCancellationRequested;
             _requests.Add(new RecordedFlowRequest(
                 operation, context.Request.Method, context.Request.Path.Value ?? string.Empty, id, token, body?.DeepClone(),
@@ -354,6 +355,31 @@ public sealed class FakeFlowRepository : IAsyncDisposable
             FlowOperation.Delete => Delete(flow),
             _ => throw new ArgumentOutOfRangeException(nameof(operation), operation, null),
         };
+    }
+
+    /// <summary>Paged as the real service pages (skip/limit; 10 per page by default; 404 for an empty page).</summary>
+    private Answer List(IQueryCollection query, string token)
+    {
+        var size = int.TryParse(query["page[size]"], out var s) ? s : 10;
+        var number = int.TryParse(query["page[number]"], out var n) ? n : 1;
+        var visible = _flows.Values.Where(flow => CanSee(token, flow)).ToList();
+        var page = visible.Skip((number - 1) * size).Take(size).Select(flow => (JsonNode)Document(Settle(flow))).ToArray();
+        if (page.Length == 0)
+        {
+            return new Answer(404, Errors(404, "No flows found"));
+        }
+
+        return new Answer(200, new JsonObject
+        {
+            ["data"] = new JsonArray(page),
+            ["meta"] = new JsonObject
+            {
+                ["total"] = visible.Count,
+                ["page"] = number,
+                ["perPage"] = size,
+                ["totalPages"] = (visible.Count + size - 1) / size,
+            },
+        });
     }
 
     private Answer Create(JsonNode? body, string token)

@@ -20,4 +20,7 @@ public enum FlowOperation
 
     /// <summary><c>DELETE /flows/{id}</c>.</summary>
     Delete,
+
+    /// <summary><c>GET /flows?page[size]=…&amp;page[number]=…</c>.</summary>
+    List,
 }

@@ -15,8 +15,9 @@ public sealed class DispatcherMetrics : IDisposable
     {
         _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
         FlowsRecreated = _meter.CreateCounter<long>("dispatcher.reconciler.flows_recreated", description: "Flows the reconciler re-created because they had vanished or were never provisioned.");
-        CleanupsCompleted = _meter.CreateCounter<long>("dispatcher.reconciler.cleanups_completed", description: "Pending flow removals the reconciler finished.");
-        CleanupsFailed = _meter.CreateCounter<long>("dispatcher.reconciler.cleanups_failed", description: "Pending flow removal attempts that failed again.");
+        OrphansQueued = _meter.CreateCounter<long>("dispatcher.reconciler.orphans_queued", description: "Flows created for a connection that does not own them (a write that never committed), queued for removal.");
+        FlowWorkCompleted = _meter.CreateCounter<long>("dispatcher.flow_work.completed", description: "Pieces of flow work (start, stop, remove, declare destination) finished, by kind.");
+        FlowWorkFailed = _meter.CreateCounter<long>("dispatcher.flow_work.failed", description: "Failed attempts at flow work (retried with backoff), by kind.");
         ProvisioningFailures = _meter.CreateCounter<long>("dispatcher.provisioning.failures", description: "Configuration changes refused because a flow could not be created.");
         EventsReceived = _meter.CreateCounter<long>("dispatcher.events.received", description: "Record events received, by event name.");
         EventsRouted = _meter.CreateCounter<long>("dispatcher.events.routed", description: "Record events sent to at least one target.");
@@ -51,11 +52,14 @@ public sealed class DispatcherMetrics : IDisposable
     /// <summary>Flows re-created by the reconciler.</summary>
     public Counter<long> FlowsRecreated { get; }
 
-    /// <summary>Pending removals finished.</summary>
-    public Counter<long> CleanupsCompleted { get; }
+    /// <summary>Orphaned flows queued for removal by the reconciler.</summary>
+    public Counter<long> OrphansQueued { get; }
 
-    /// <summary>Pending removal attempts that failed.</summary>
-    public Counter<long> CleanupsFailed { get; }
+    /// <summary>Pieces of flow work finished, tagged <c>kind</c>.</summary>
+    public Counter<long> FlowWorkCompleted { get; }
+
+    /// <summary>Failed attempts at flow work, tagged <c>kind</c>.</summary>
+    public Counter<long> FlowWorkFailed { get; }
 
     /// <summary>Provisioning failures.</summary>
     public Counter<long> ProvisioningFailures { get; }

@@ -9,19 +9,18 @@ namespace Dispatcher.Application.Configurations.Commands;
 public sealed record AddApps(Caller Caller, string Id, IReadOnlyList<AppInput?> Apps) : ICommand<ConfigurationChangeResult>;
 
 public sealed class AddAppsHandler(
-    IConfigurationRepository repository, ConfigurationChangeExecutor executor, TimeProvider timeProvider)
+    IConfigurationRepository repository, ConfigurationWriter writer, TimeProvider timeProvider)
     : ICommandHandler<AddApps, ConfigurationChangeResult>
 {
     public async ValueTask<ConfigurationChangeResult> Handle(AddApps command, CancellationToken cancellationToken)
     {
         var configuration = await repository.LoadAsync(command.Caller, command.Id, cancellationToken);
-        var before = FlowSnapshot.Of(configuration);
         var now = timeProvider.GetUtcNow();
         foreach (var app in command.Apps.OfType<AppInput>())
         {
             configuration.AddApp(AppAssembler.Build(app, existing: null), now);
         }
 
-        return await executor.SaveAsync(configuration, before, command.Caller.Flows, cancellationToken);
+        return await writer.SaveAsync(configuration, command.Caller.Flows, cancellationToken);
     }
 }

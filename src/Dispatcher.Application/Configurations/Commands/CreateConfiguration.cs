@@ -8,7 +8,7 @@ namespace Dispatcher.Application.Configurations.Commands;
 /// <summary>Stores a new configuration and provisions a flow for each connection of each active side.</summary>
 public sealed record CreateConfiguration(Caller Caller, ConfigurationInput Input) : ICommand<ConfigurationChangeResult>;
 
-public sealed class CreateConfigurationHandler(ConfigurationChangeExecutor executor, TimeProvider timeProvider)
+public sealed class CreateConfigurationHandler(ConfigurationWriter writer, TimeProvider timeProvider)
     : ICommandHandler<CreateConfiguration, ConfigurationChangeResult>
 {
     public async ValueTask<ConfigurationChangeResult> Handle(CreateConfiguration command, CancellationToken cancellationToken)
@@ -21,6 +21,6 @@ public sealed class CreateConfigurationHandler(ConfigurationChangeExecutor execu
             input.DataModel,
             (input.Applications ?? []).OfType<AppInput>().Select(app => AppAssembler.Build(app, existing: null)),
             timeProvider.GetUtcNow());
-        return await executor.SaveAsync(configuration, FlowSnapshot.None, command.Caller.Flows, cancellationToken);
+        return await writer.SaveAsync(configuration, command.Caller.Flows, cancellationToken);
     }
 }

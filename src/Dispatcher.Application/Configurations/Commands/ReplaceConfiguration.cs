@@ -13,13 +13,12 @@ namespace Dispatcher.Application.Configurations.Commands;
 public sealed record ReplaceConfiguration(Caller Caller, string Id, ConfigurationInput Input) : ICommand<ConfigurationChangeResult>;
 
 public sealed class ReplaceConfigurationHandler(
-    IConfigurationRepository repository, ConfigurationChangeExecutor executor, TimeProvider timeProvider)
+    IConfigurationRepository repository, ConfigurationWriter writer, TimeProvider timeProvider)
     : ICommandHandler<ReplaceConfiguration, ConfigurationChangeResult>
 {
     public async ValueTask<ConfigurationChangeResult> Handle(ReplaceConfiguration command, CancellationToken cancellationToken)
     {
         var configuration = await repository.LoadAsync(command.Caller, command.Id, cancellationToken);
-        var before = FlowSnapshot.Of(configuration);
         var now = timeProvider.GetUtcNow();
         var apps = (command.Input.Applications ?? []).OfType<AppInput>()
             .Select(app => AppAssembler.Build(
@@ -29,6 +28,6 @@ public sealed class ReplaceConfigurationHandler(
 
         configuration.ChangeDetails(command.Input.Name, command.Input.DataModel, now);
         configuration.ReplaceApps(apps, now);
-        return await executor.SaveAsync(configuration, before, command.Caller.Flows, cancellationToken);
+        return await writer.SaveAsync(configuration, command.Caller.Flows, cancellationToken);
     }
 }

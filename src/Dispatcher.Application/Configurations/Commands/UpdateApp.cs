@@ -13,17 +13,14 @@ namespace Dispatcher.Application.Configurations.Commands;
 public sealed record UpdateApp(Caller Caller, string Id, string AppId, AppPatch Patch) : ICommand<ConfigurationChangeResult>;
 
 public sealed class UpdateAppHandler(
-    IConfigurationRepository repository, ConfigurationChangeExecutor executor, TimeProvider timeProvider)
+    IConfigurationRepository repository, ConfigurationWriter writer, TimeProvider timeProvider)
     : ICommandHandler<UpdateApp, ConfigurationChangeResult>
 {
     public async ValueTask<ConfigurationChangeResult> Handle(UpdateApp command, CancellationToken cancellationToken)
     {
         var configuration = await repository.LoadAsync(command.Caller, command.Id, cancellationToken);
         var app = configuration.RequireApp(command.AppId);
-        var before = FlowSnapshot.Of(configuration);
-        var changed = AppAssembler.Build(AppAssembler.Apply(AppAssembler.ToInput(app), command.Patch), app);
-
-        configuration.ReplaceApps([.. configuration.Apps.Select(a => a.Id == app.Id ? changed : a)], timeProvider.GetUtcNow());
-        return await executor.SaveAsync(configuration, before, command.Caller.Flows, cancellationToken);
+        configuration.ReplaceApp(AppAssembler.Patch(app, command.Patch), timeProvider.GetUtcNow());
+        return await writer.SaveAsync(configuration, command.Caller.Flows, cancellationToken);
     }
 }

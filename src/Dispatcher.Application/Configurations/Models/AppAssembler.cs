@@ -50,18 +50,34 @@ internal static class AppAssembler
         Inbound = ToInput(app.Inbound),
     };
 
-    /// <summary>Applies a partial change: given members replace, absent ones stay.</summary>
-    public static AppInput Apply(AppInput current, AppPatch patch) => current with
+    /// <summary>
+    /// <paramref name="app"/> with a partial change applied: given members replace, absent ones stay; a side's
+    /// <c>flows</c>, when given, replace its connections (matched to the old ones as in <see cref="Build"/>).
+    /// </summary>
+    public static App Patch(App app, AppPatch patch)
     {
-        ApplicationName = patch.ApplicationName ?? current.ApplicationName,
-        ApplicationUid = patch.ApplicationUid ?? current.ApplicationUid,
-        AdapterComponentId = patch.AdapterComponentId ?? current.AdapterComponentId,
-        TransformerComponentId = patch.TransformerComponentId ?? current.TransformerComponentId,
-        SecretId = patch.SecretId ?? current.SecretId,
-        Fields = patch.Fields is { ValueKind: not JsonValueKind.Undefined } ? patch.Fields : current.Fields,
-        Outbound = Merge(current.Outbound, patch.Outbound),
-        Inbound = Merge(current.Inbound, patch.Inbound),
-    };
+        var fields = patch.Fields is { ValueKind: not JsonValueKind.Undefined } element ? AppFields.FromElement(element) : app.Fields;
+        var applicationUid = patch.ApplicationUid is null ? app.ApplicationUid : ApplicationUid.Parse(patch.ApplicationUid);
+        var applicationName = patch.ApplicationName ?? app.ApplicationName;
+        var adapterComponentId = patch.AdapterComponentId ?? app.AdapterComponentId;
+        var secretId = patch.SecretId ?? app.SecretId;
+        var flowSettingsUnchanged = app.ApplicationUid == applicationUid
+            && app.ApplicationName == applicationName.Trim()
+            && app.AdapterComponentId == Blank(adapterComponentId)
+            && app.SecretId == Blank(secretId)
+            && app.Fields.Equals(fields);
+
+        return App.Create(
+            app.Id,
+            applicationUid,
+            applicationName,
+            PatchSide(app.Outbound, patch.Outbound, app, flowSettingsUnchanged),
+            PatchSide(app.Inbound, patch.Inbound, app, flowSettingsUnchanged),
+            adapterComponentId,
+            patch.TransformerComponentId ?? app.TransformerComponentId,
+            secretId,
+            fields);
+    }
 
     /// <summary>Parses an operation name (CREATE, UPDATE or DELETE, any case); anything else is null.</summary>
     /// <remarks>Not <see cref="Enum.TryParse{TEnum}(string?, bool, out TEnum)"/>: it accepts numbers and flag lists such as "CREATE,UPDATE".</remarks>
@@ -73,9 +89,20 @@ internal static class AppAssembler
         _ => null,
     };
 
-    private static SideInput? Merge(SideInput? current, SideInput? patch) => patch is null
-        ? current
-        : new SideInput { Active = patch.Active ?? current?.Active, Flows = patch.Flows ?? current?.Flows };
+    private static AppSide PatchSide(AppSide side, SideInput? patch, App existing, bool flowSettingsUnchanged)
+    {
+        var active = patch?.Active ?? side.Active;
+        if (patch?.Flows is { } flows)
+        {
+            return Side(side.Direction, new SideInput { Active = active, Flows = flows }, existing, flowSettingsUnchanged);
+        }
+
+        // A flow embeds the app's settings: when those change, every connection needs a new flow.
+        var connections = flowSettingsUnchanged
+            ? side.Connections
+            : side.Connections.Select(c => Connection.Create(c.Id, c.Direction, c.SchemaUri, c.Operation, c.AdapterAction, c.TransformerAction));
+        return AppSide.Create(side.Direction, active, connections);
+    }
 
     private static SideInput ToInput(AppSide side) => new()
     {

@@ -1,107 +1,63 @@
 using Dispatcher.Application.Abstractions;
-using Dispatcher.Application.Common.Errors;
+using Dispatcher.Application.Dispatching;
 using Dispatcher.Domain.Configurations;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Dispatcher.Application.Configurations.Provisioning;
 
 /// <summary>
-/// Removes flows the way the Flow Repository allows it: stop a running flow, wait (bounded, with backoff) until it
-/// is inactive, then delete. A flow already gone counts as removed. What cannot be removed now is queued in
-/// <see cref="IFlowCleanupQueue"/> and retried by the reconciler.
+/// Removes a flow the way the Flow Repository allows it, one step per call so that no call waits: a running flow is
+/// stopped and looked at again shortly; an inactive one is deleted; a flow already gone counts as deleted. Once it
+/// is gone, its dispatch destination is deleted and its activation state forgotten. Every removal — of a connection,
+/// an app, a configuration, a rolled-back or orphaned flow — goes through here (driven by <see cref="FlowWorkRunner"/>).
 /// </summary>
-public sealed partial class FlowRemover(
+public sealed class FlowRemover(
     IFlowProvisioner flows,
-    IFlowCleanupQueue cleanupQueue,
+    IDispatchDestinations destinations,
+    FlowActivation activation,
     TimeProvider timeProvider,
-    IOptions<FlowProvisioningOptions> options,
-    ILogger<FlowRemover> logger)
+    IOptions<FlowProvisioningOptions> options)
 {
-    /// <summary>Removes each flow; returns those queued for a later attempt.</summary>
-    public async Task<IReadOnlyList<string>> RemoveAsync(
-        IEnumerable<FlowId> flowIds, TenantId tenant, ConfigurationId configurationId, FlowCallContext context,
-        CancellationToken cancellationToken)
+    /// <summary>How soon a stopping flow is looked at again.</summary>
+    public static readonly TimeSpan RecheckDelay = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Takes the next removal step for the flow of <paramref name="work"/>.</summary>
+    public async Task<FlowWorkOutcome> StepAsync(FlowWork work, CancellationToken cancellationToken)
     {
-        var pending = new List<PendingFlowCleanup>();
-        foreach (var flowId in flowIds)
+        var flowId = work.FlowId;
+        var status = await flows.GetStatusAsync(flowId, FlowCallContext.Service, cancellationToken);
+        switch (status)
         {
-            var error = await TryRemoveAsync(flowId, context, cancellationToken);
-            if (error is not null)
-            {
-                var now = timeProvider.GetUtcNow();
-                pending.Add(new PendingFlowCleanup(flowId, tenant, configurationId, now, 0, now, error));
-            }
+            case FlowStatus.Active or FlowStatus.Starting:
+                await flows.StopAsync(flowId, FlowCallContext.Service, cancellationToken);
+                return FlowWorkOutcome.Later(RecheckDelay);
+            case FlowStatus.Stopping when timeProvider.GetUtcNow() - work.RequestedAt <= options.Value.StopWaitTimeout:
+                return FlowWorkOutcome.Later(RecheckDelay);
+            case FlowStatus.Stopping:
+                return FlowWorkOutcome.Failed($"Flow {flowId} did not become inactive within {options.Value.StopWaitTimeout}.");
+            case FlowStatus.Inactive:
+                await flows.DeleteAsync(flowId, FlowCallContext.Service, cancellationToken);
+                break;
         }
 
-        if (pending.Count > 0)
-        {
-            // The caller's request may be ending; the queue entry must still be written.
-            await cleanupQueue.AddAsync(pending, CancellationToken.None);
-            LogQueued(pending.Count, string.Join(", ", pending.Select(p => p.FlowId)));
-        }
-
-        return [.. pending.Select(p => p.FlowId.Value)];
+        activation.Forget(flowId);
+        await destinations.RemoveAsync(flowId, cancellationToken);
+        return FlowWorkOutcome.Done;
     }
+}
 
-    /// <summary>One removal attempt; returns null when the flow is gone, else why it is not.</summary>
-    public async Task<string?> TryRemoveAsync(FlowId flowId, FlowCallContext context, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var status = await flows.GetStatusAsync(flowId, context, cancellationToken);
-            if (status is null)
-            {
-                return null;
-            }
+/// <summary>What one attempt at a piece of flow work came to.</summary>
+/// <param name="IsDone">The work is finished.</param>
+/// <param name="RetryIn">Not finished, nothing failed: look again after this long.</param>
+/// <param name="Error">The attempt failed (retried with backoff).</param>
+public readonly record struct FlowWorkOutcome(bool IsDone, TimeSpan? RetryIn, string? Error)
+{
+    /// <summary>Finished.</summary>
+    public static FlowWorkOutcome Done => new(true, null, null);
 
-            if (status is FlowStatus.Active or FlowStatus.Starting)
-            {
-                await flows.StopAsync(flowId, context, cancellationToken);
-            }
+    /// <summary>Progressing; look again after <paramref name="delay"/>.</summary>
+    public static FlowWorkOutcome Later(TimeSpan delay) => new(false, delay, null);
 
-            if (status != FlowStatus.Inactive && !await WaitUntilInactiveAsync(flowId, context, cancellationToken))
-            {
-                return $"Flow {flowId} did not become inactive within {options.Value.StopWaitTimeout}.";
-            }
-
-            await flows.DeleteAsync(flowId, context, cancellationToken);
-            return null;
-        }
-        catch (FlowRepositoryException e)
-        {
-            LogAttemptFailed(flowId.Value, e.Failure, e.Message);
-            return $"{e.Failure}: {e.Message}";
-        }
-    }
-
-    private async Task<bool> WaitUntilInactiveAsync(FlowId flowId, FlowCallContext context, CancellationToken cancellationToken)
-    {
-        var deadline = timeProvider.GetUtcNow() + options.Value.StopWaitTimeout;
-        var delay = TimeSpan.FromMilliseconds(100);
-        while (true)
-        {
-            var status = await flows.GetStatusAsync(flowId, context, cancellationToken);
-            if (status is null or FlowStatus.Inactive)
-            {
-                return true;
-            }
-
-            var now = timeProvider.GetUtcNow();
-            if (now >= deadline)
-            {
-                return false;
-            }
-
-            var wait = delay < deadline - now ? delay : deadline - now;
-            await Task.Delay(wait, timeProvider, cancellationToken);
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(1).Ticks));
-        }
-    }
-
-    [LoggerMessage(LogLevel.Warning, "Queued {Count} flow(s) for a later removal: {FlowIds}")]
-    private partial void LogQueued(int count, string flowIds);
-
-    [LoggerMessage(LogLevel.Information, "Could not remove flow {FlowId} now ({Failure}): {Reason}")]
-    private partial void LogAttemptFailed(string flowId, FlowFailure failure, string reason);
+    /// <summary>Failed with <paramref name="error"/>.</summary>
+    public static FlowWorkOutcome Failed(string error) => new(false, null, error);
 }

@@ -10,28 +10,33 @@ namespace Dispatcher.Application.Configurations.Reconciliation;
 
 /// <summary>What one reconciliation round did.</summary>
 /// <param name="ConfigurationsChecked">Configurations compared with the Flow Repository.</param>
+/// <param name="FlowsListed">Flows the Flow Repository listed.</param>
+/// <param name="FlowCalls">Calls made to the Flow Repository to compare (list pages and status checks).</param>
 /// <param name="FlowsRecreated">Flows created for active connections whose flow had vanished or never existed.</param>
-/// <param name="CleanupsCompleted">Pending removals finished.</param>
-/// <param name="CleanupsFailed">Pending removals that failed again (rescheduled).</param>
+/// <param name="OrphansQueued">Flows created for a connection that does not own them, queued for removal.</param>
 /// <param name="Errors">Configurations that could not be reconciled this round (retried next round).</param>
-public sealed record ReconcileReport(int ConfigurationsChecked, int FlowsRecreated, int CleanupsCompleted, int CleanupsFailed, int Errors)
+public sealed record ReconcileReport(
+    int ConfigurationsChecked, int FlowsListed, int FlowCalls, int FlowsRecreated, int OrphansQueued, int Errors)
 {
     /// <summary>True when the round changed something.</summary>
-    public bool ChangedAnything => FlowsRecreated + CleanupsCompleted > 0;
+    public bool ChangedAnything => FlowsRecreated + OrphansQueued > 0;
 }
 
 /// <summary>
-/// "The Dispatcher Service automatically keeps stock and maintains these flows": compares every configuration with
-/// the Flow Repository, re-creates flows that vanished for connections on active sides, provisions connections that
-/// have none, and finishes pending removals. Idempotent: a round with nothing to do changes nothing. Runs with the
-/// service token. One instance at a time (the caller holds a lease).
+/// "The Dispatcher Service automatically keeps stock and maintains these flows". A round lists every flow of the
+/// Flow Repository page by page (one call per <see cref="ReconcilerOptions.PageSize"/> flows, not one per flow),
+/// then compares the stored configurations with it: an active connection whose flow is missing (confirmed by one
+/// status call) or that has none gets a new flow through <see cref="ConfigurationWriter"/>; a flow that this service
+/// created for a connection which does not own it — a write that never committed, a rollback that died with its
+/// process — is queued for removal once older than <see cref="ReconcilerOptions.OrphanGracePeriod"/>. Idempotent;
+/// runs with the service token; one instance at a time (the caller holds a lease).
 /// </summary>
 public sealed partial class FlowReconciler(
     IConfigurationRepository repository,
     IFlowProvisioner flows,
-    IFlowCleanupQueue cleanupQueue,
-    FlowRemover remover,
-    ConfigurationChangeExecutor executor,
+    IFlowWorkQueue work,
+    ConfigurationWriter writer,
+    FlowWorkRunner runner,
     TimeProvider timeProvider,
     IOptions<ReconcilerOptions> options,
     DispatcherMetrics metrics,
@@ -42,14 +47,42 @@ public sealed partial class FlowReconciler(
     /// <summary>Runs one round.</summary>
     public async Task<ReconcileReport> ReconcileAsync(CancellationToken cancellationToken)
     {
-        var (completed, failed) = await FinishPendingRemovalsAsync(cancellationToken);
+        var started = timeProvider.GetUtcNow();
+        var listed = new HashSet<FlowId>();
+        var owned = new List<FlowSummary>();
+        var calls = 0;
+        string? page = null;
+        do
+        {
+            var result = await flows.ListAsync(page, options.Value.PageSize, cancellationToken);
+            calls++;
+            foreach (var flow in result.Flows)
+            {
+                listed.Add(flow.Id);
+                if (flow.Owner is not null)
+                {
+                    owned.Add(flow);
+                }
+            }
+
+            page = result.Next;
+        }
+        while (page is not null);
+
+        var referenced = new HashSet<FlowId>();
         int checkedCount = 0, recreated = 0, errors = 0;
         await foreach (var configuration in repository.StreamAllAsync(cancellationToken))
         {
             checkedCount++;
+            referenced.UnionWith(configuration.FlowIds);
             try
             {
-                recreated += await ReconcileAsync(configuration, cancellationToken);
+                var (missing, statusCalls) = await MissingFlowsAsync(configuration, listed, cancellationToken);
+                calls += statusCalls;
+                if (missing is not null)
+                {
+                    recreated += await ReprovisionAsync(configuration, missing, cancellationToken);
+                }
             }
             catch (Exception e) when (e is FlowRepositoryException or FlowProvisioningFailedException or ConcurrencyConflictException)
             {
@@ -59,54 +92,44 @@ public sealed partial class FlowReconciler(
             }
         }
 
+        var orphans = await QueueOrphansAsync(owned, referenced, started, cancellationToken);
         metrics.FlowsRecreated.Add(recreated);
-        return new ReconcileReport(checkedCount, recreated, completed, failed, errors);
+        metrics.OrphansQueued.Add(orphans);
+        return new ReconcileReport(checkedCount, listed.Count, calls, recreated, orphans, errors);
     }
 
-    private async Task<(int Completed, int Failed)> FinishPendingRemovalsAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The flows of active connections that are gone (null when none is gone and every active connection has one),
+    /// and how many status calls it took to be sure.
+    /// </summary>
+    private async Task<(List<FlowId>? Missing, int StatusCalls)> MissingFlowsAsync(
+        Configuration configuration, HashSet<FlowId> listed, CancellationToken cancellationToken)
     {
-        int completed = 0, failed = 0;
-        foreach (var cleanup in await cleanupQueue.GetDueAsync(timeProvider.GetUtcNow(), options.Value.BatchSize, cancellationToken))
-        {
-            var error = await remover.TryRemoveAsync(cleanup.FlowId, Service, cancellationToken);
-            if (error is null)
-            {
-                await cleanupQueue.CompleteAsync(cleanup.FlowId, cancellationToken);
-                completed++;
-                continue;
-            }
-
-            await cleanupQueue.RescheduleAsync(cleanup.FlowId, timeProvider.GetUtcNow() + Backoff(cleanup.Attempts + 1), error, cancellationToken);
-            failed++;
-        }
-
-        metrics.CleanupsCompleted.Add(completed);
-        metrics.CleanupsFailed.Add(failed);
-        return (completed, failed);
-    }
-
-    /// <summary>Returns how many flows were (re)created for the configuration.</summary>
-    private async Task<int> ReconcileAsync(Configuration streamed, CancellationToken cancellationToken)
-    {
-        var vanished = new List<ConnectionId>();
-        var unprovisioned = 0;
-        foreach (var (side, connection) in ActiveConnections(streamed))
+        List<FlowId>? missing = null;
+        var calls = 0;
+        foreach (var connection in ActiveConnections(configuration))
         {
             if (connection.FlowId is not { } flowId)
             {
-                unprovisioned++;
+                missing ??= [];
             }
-            else if (await flows.GetStatusAsync(flowId, Service, cancellationToken) is null)
+            else if (!listed.Contains(flowId))
             {
-                vanished.Add(connection.Id);
+                // Created after the listing passed it, or really gone: only a direct look tells.
+                calls++;
+                if (await flows.GetStatusAsync(flowId, Service, cancellationToken) is null)
+                {
+                    (missing ??= []).Add(flowId);
+                }
             }
         }
 
-        if (vanished.Count == 0 && unprovisioned == 0)
-        {
-            return 0;
-        }
+        return (missing, calls);
+    }
 
+    /// <summary>Provisions the configuration's missing flows; returns how many were created.</summary>
+    private async Task<int> ReprovisionAsync(Configuration streamed, List<FlowId> vanished, CancellationToken cancellationToken)
+    {
         // Work on the stored state (the streamed copy may be stale); the save is version-checked.
         var configuration = await repository.GetAsync(streamed.Tenant, streamed.Id, cancellationToken);
         if (configuration is null)
@@ -114,35 +137,51 @@ public sealed partial class FlowReconciler(
             return 0;
         }
 
-        var before = FlowSnapshot.Of(configuration);
         var now = timeProvider.GetUtcNow();
-        foreach (var connectionId in vanished)
+        foreach (var app in configuration.Apps)
         {
-            if (configuration.FindConnection(connectionId) is not null)
+            foreach (var connection in app.Connections.Where(c => c.FlowId is { } f && vanished.Contains(f)).ToList())
             {
-                configuration.UnassignFlow(connectionId, now);
+                configuration.UnassignFlow(connection.Id, now);
             }
         }
 
-        var missingBefore = ActiveConnections(configuration).Count(c => c.Connection.FlowId is null);
-        await executor.SaveAsync(configuration, before, Service, cancellationToken);
-        LogRecreated(missingBefore, configuration.Id.Value, vanished.Count);
-        return missingBefore;
+        var missing = ActiveConnections(configuration).Count(c => c.FlowId is null);
+        await writer.SaveAsync(configuration, Service, cancellationToken);
+        LogRecreated(missing, configuration.Id.Value, vanished.Count);
+        return missing;
     }
 
-    private static IEnumerable<(AppSide Side, Connection Connection)> ActiveConnections(Configuration configuration) =>
+    private async Task<int> QueueOrphansAsync(
+        List<FlowSummary> owned, HashSet<FlowId> referenced, DateTimeOffset started, CancellationToken cancellationToken)
+    {
+        var cutoff = started - options.Value.OrphanGracePeriod;
+        var orphans = owned
+            .Where(flow => !referenced.Contains(flow.Id) && (flow.CreatedAt is not { } createdAt || createdAt <= cutoff))
+            .Select(flow => new FlowWork(flow.Id, FlowWorkKind.Remove, null, flow.Owner!.ConfigurationId, started))
+            .ToList();
+        if (orphans.Count > 0)
+        {
+            await work.EnqueueAsync(orphans, cancellationToken);
+            runner.Wake();
+            LogOrphans(orphans.Count, string.Join(", ", orphans.Take(20).Select(o => o.FlowId)));
+        }
+
+        return orphans.Count;
+    }
+
+    private static IEnumerable<Connection> ActiveConnections(Configuration configuration) =>
         configuration.Apps
             .SelectMany(app => new[] { app.Outbound, app.Inbound })
             .Where(side => side.Active)
-            .SelectMany(side => side.Connections.Select(connection => (side, connection)));
-
-    /// <summary>5 s, 10 s, 20 s … capped at 10 minutes.</summary>
-    private static TimeSpan Backoff(int attempt) =>
-        TimeSpan.FromSeconds(Math.Min(5 * Math.Pow(2, Math.Min(attempt - 1, 16)), 600));
+            .SelectMany(side => side.Connections);
 
     [LoggerMessage(LogLevel.Warning, "Reconciling configuration {ConfigurationId} failed; retrying next round: {Reason}")]
     private partial void LogConfigurationFailed(string configurationId, string reason);
 
     [LoggerMessage(LogLevel.Information, "Provisioned {Count} flow(s) for configuration {ConfigurationId} ({Vanished} had vanished)")]
     private partial void LogRecreated(int count, string configurationId, int vanished);
+
+    [LoggerMessage(LogLevel.Warning, "Queued {Count} orphaned flow(s) for removal (created for a connection that does not own them): {FlowIds}")]
+    private partial void LogOrphans(int count, string flowIds);
 }

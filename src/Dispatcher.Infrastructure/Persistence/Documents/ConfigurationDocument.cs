@@ -28,4 +28,17 @@ internal sealed class ConfigurationDocument
 
     /// <summary>Optimistic-concurrency version; absent (0) in documents written by the original service.</summary>
     public long Version { get; set; }
+
+    /// <summary>
+    /// MongoDB only: flow work written with the change that implies it (absent when there is none). SQLite keeps it
+    /// in its own table, written in the same transaction.
+    /// </summary>
+    [JsonIgnore]
+    public List<Mongo.FlowWorkDocument>? FlowWork { get; set; }
+
+    /// <summary>
+    /// MongoDB only: the configuration is deleted and the document stays only until its <see cref="FlowWork"/> is done.
+    /// </summary>
+    [JsonIgnore]
+    public bool Deleted { get; set; }
 }

@@ -13,7 +13,8 @@ internal static class ConfigurationFilters
     private static FilterDefinitionBuilder<ConfigurationDocument> Filter => Builders<ConfigurationDocument>.Filter;
 
     /// <summary>The tenant's configurations.</summary>
-    public static FilterDefinition<ConfigurationDocument> ByTenant(TenantId tenant) => Filter.Eq(d => d.Tenant, tenant.Value);
+    public static FilterDefinition<ConfigurationDocument> ByTenant(TenantId tenant) =>
+        Filter.Eq(d => d.Tenant, tenant.Value) & MongoFlowWork.NotDeleted;
 
     /// <summary>One configuration of the tenant.</summary>
     public static FilterDefinition<ConfigurationDocument> ByTenantAndId(TenantId tenant, ConfigurationId id) =>
@@ -36,7 +37,7 @@ internal static class ConfigurationFilters
     /// identifies one tenant's configuration.
     /// </summary>
     public static FilterDefinition<ConfigurationDocument> BySourceFlow(FlowId flowId) =>
-        Filter.Eq(SourceFlowPath, flowId.Value);
+        Filter.Eq(SourceFlowPath, flowId.Value) & MongoFlowWork.NotDeleted;
 
     /// <summary>Oldest first, then by id.</summary>
     public static SortDefinition<ConfigurationDocument> OldestFirst { get; } =

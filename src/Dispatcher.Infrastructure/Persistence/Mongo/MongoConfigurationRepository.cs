@@ -9,7 +9,9 @@ namespace Dispatcher.Infrastructure.Persistence.Mongo;
 
 /// <summary>
 /// <see cref="IConfigurationRepository"/> over the <c>configurations</c> collection, in the original service's
-/// document shape plus a <c>version</c> field for optimistic concurrency.
+/// document shape plus a <c>version</c> field for optimistic concurrency. A write stores its flow work inside the
+/// same document, in the same single-document update (<see cref="MongoFlowWork"/>); a delete leaves a tombstone
+/// holding the work until it is done. Reads never see tombstones.
 /// </summary>
 internal sealed class MongoConfigurationRepository : IConfigurationRepository
 {
@@ -46,7 +48,7 @@ internal sealed class MongoConfigurationRepository : IConfigurationRepository
         return documents.ConvertAll(ConfigurationDocumentMapper.ToDomain);
     }
 
-    public async Task AddAsync(Configuration configuration, CancellationToken cancellationToken)
+    public async Task AddAsync(Configuration configuration, IReadOnlyCollection<FlowWork> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         if (configuration.Version != 0)
@@ -57,8 +59,9 @@ internal sealed class MongoConfigurationRepository : IConfigurationRepository
 
         try
         {
-            await _collection.InsertOneAsync(
-                ConfigurationDocumentMapper.ToDocument(configuration, version: 1), cancellationToken: cancellationToken);
+            var document = ConfigurationDocumentMapper.ToDocument(configuration, version: 1);
+            document.FlowWork = work.Count == 0 ? null : [.. work.Select(MongoFlowWork.ToDocument)];
+            await _collection.InsertOneAsync(document, cancellationToken: cancellationToken);
         }
         catch (MongoWriteException e) when (e.WriteError?.Category == ServerErrorCategory.DuplicateKey)
         {
@@ -68,13 +71,15 @@ internal sealed class MongoConfigurationRepository : IConfigurationRepository
         configuration.MarkPersisted();
     }
 
-    public async Task UpdateAsync(Configuration configuration, CancellationToken cancellationToken)
+    public async Task UpdateAsync(Configuration configuration, IReadOnlyCollection<FlowWork> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var result = await _collection.ReplaceOneAsync(
+        var result = await _collection.UpdateOneAsync(
             ConfigurationFilters.ByTenantIdAndVersion(configuration.Tenant, configuration.Id, configuration.Version),
-            ConfigurationDocumentMapper.ToDocument(configuration, configuration.Version + 1),
-            new ReplaceOptions { IsUpsert = false },
+            MongoFlowWork.Replacement(
+                ConfigurationDocumentMapper.ToDocument(configuration, configuration.Version + 1),
+                [.. work.Select(MongoFlowWork.ToDocument)]),
+            new UpdateOptions { IsUpsert = false },
             cancellationToken);
         if (result.MatchedCount == 0)
         {
@@ -84,16 +89,21 @@ internal sealed class MongoConfigurationRepository : IConfigurationRepository
         configuration.MarkPersisted();
     }
 
-    public async Task DeleteAsync(Configuration configuration, CancellationToken cancellationToken)
+    public async Task DeleteAsync(Configuration configuration, IReadOnlyCollection<FlowWork> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var result = await _collection.DeleteOneAsync(
+        var result = await _collection.UpdateOneAsync(
             ConfigurationFilters.ByTenantIdAndVersion(configuration.Tenant, configuration.Id, configuration.Version),
+            MongoFlowWork.Tombstone([.. work.Select(MongoFlowWork.ToDocument)]),
+            new UpdateOptions { IsUpsert = false },
             cancellationToken);
-        if (result.DeletedCount == 0)
+        if (result.MatchedCount == 0)
         {
             throw Conflict(configuration);
         }
+
+        // Nothing left to do for it (no flows, no earlier work): the tombstone goes at once.
+        await _collection.DeleteOneAsync(MongoFlowWork.FinishedTombstone(configuration.Id.Value), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -109,8 +119,7 @@ internal sealed class MongoConfigurationRepository : IConfigurationRepository
 
     public async IAsyncEnumerable<Configuration> StreamAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var cursor = await _collection.FindAsync(
-            FilterDefinition<ConfigurationDocument>.Empty, cancellationToken: cancellationToken);
+        using var cursor = await _collection.FindAsync(MongoFlowWork.NotDeleted, cancellationToken: cancellationToken);
         while (await cursor.MoveNextAsync(cancellationToken))
         {
             foreach (var document in cursor.Current)

@@ -18,6 +18,8 @@ internal static class MongoDocumentMaps
 
     private static bool Register()
     {
+        // The configuration document embeds flow work entries.
+        MongoWorkDocumentMaps.EnsureRegistered();
         var objectId = new StringSerializer(BsonType.ObjectId);
 
         // False means the driver auto-mapped the type before we got here (camel-case names lost): fail loudly.
@@ -32,6 +34,8 @@ internal static class MongoDocumentMaps
             map.MapMember(d => d.UpdatedAt).SetElementName("updatedAt");
             // Absent in the original service's documents: reads as 0.
             map.MapMember(d => d.Version).SetElementName("version").SetDefaultValue(0L);
+            map.MapMember(d => d.FlowWork).SetElementName(MongoFlowWork.ArrayField).SetIgnoreIfNull(true);
+            map.MapMember(d => d.Deleted).SetElementName(MongoFlowWork.DeletedField).SetDefaultValue(false).SetIgnoreIfDefault(true);
             // The original service's documents carry Mongoose's "__v"; it is not ours.
             map.SetIgnoreExtraElements(true);
         });

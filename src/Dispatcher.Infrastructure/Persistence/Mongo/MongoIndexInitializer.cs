@@ -21,7 +21,8 @@ internal sealed class MongoIndexInitializer(IMongoDatabase database, ILogger<Mon
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await MongoConfigurationRepository.Collection(database).Indexes.CreateManyAsync(Indexes, cancellationToken);
-        await MongoFlowCleanupQueue.Collection(database).Indexes.CreateManyAsync(FlowCleanupFilters.Indexes, cancellationToken);
+        await MongoConfigurationRepository.Collection(database).Indexes.CreateManyAsync(MongoFlowWork.ConfigurationIndexes, cancellationToken);
+        await MongoFlowWorkQueue.Collection(database).Indexes.CreateManyAsync(MongoFlowWork.StandaloneIndexes, cancellationToken);
         logger.LogInformation(
             "Configurations are stored in MongoDB database {Database}, collection {Collection}",
             database.DatabaseNamespace.DatabaseName, MongoConfigurationRepository.CollectionName);

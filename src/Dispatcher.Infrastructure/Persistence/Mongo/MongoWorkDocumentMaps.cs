@@ -5,7 +5,7 @@ using MongoDB.Bson.Serialization.Serializers;
 namespace Dispatcher.Infrastructure.Persistence.Mongo;
 
 /// <summary>
-/// BSON class maps of <see cref="FlowCleanupDocument"/> and <see cref="LeaseDocument"/>, camel-case element names.
+/// BSON class maps of <see cref="FlowWorkDocument"/> and <see cref="LeaseDocument"/>, camel-case element names.
 /// Explicit maps, as in <see cref="MongoDocumentMaps"/>; registered once per process, on first use.
 /// </summary>
 internal static class MongoWorkDocumentMaps
@@ -20,13 +20,15 @@ internal static class MongoWorkDocumentMaps
         var utc = new DateTimeSerializer(DateTimeKind.Utc);
 
         // False means the driver auto-mapped the type before we got here (camel-case names lost): fail loudly.
-        var registered = BsonClassMap.TryRegisterClassMap<FlowCleanupDocument>(map =>
+        var registered = BsonClassMap.TryRegisterClassMap<FlowWorkDocument>(map =>
         {
             map.MapIdMember(d => d.Id);
-            map.MapMember(d => d.Tenant).SetElementName("tenant");
+            map.MapMember(d => d.Generation).SetElementName("generation");
+            map.MapMember(d => d.Kind).SetElementName("kind");
+            map.MapMember(d => d.Tenant).SetElementName("tenant").SetIgnoreIfNull(true);
             map.MapMember(d => d.ConfigurationId).SetElementName("configurationId")
                 .SetSerializer(new StringSerializer(BsonType.ObjectId));
-            map.MapMember(d => d.CreatedAt).SetElementName("createdAt").SetSerializer(utc);
+            map.MapMember(d => d.RequestedAt).SetElementName("requestedAt").SetSerializer(utc);
             map.MapMember(d => d.Attempts).SetElementName("attempts");
             map.MapMember(d => d.NextAttemptAt).SetElementName("nextAttemptAt").SetSerializer(utc);
             map.MapMember(d => d.LastError).SetElementName("lastError").SetIgnoreIfNull(true);
@@ -44,7 +46,7 @@ internal static class MongoWorkDocumentMaps
         return registered
             ? true
             : throw new InvalidOperationException(
-                "The BSON class maps of the flow cleanup and lease documents were registered elsewhere first; call "
+                "The BSON class maps of the flow work and lease documents were registered elsewhere first; call "
                 + $"{nameof(MongoWorkDocumentMaps)}.{nameof(EnsureRegistered)} before any other use of these types.");
     }
 

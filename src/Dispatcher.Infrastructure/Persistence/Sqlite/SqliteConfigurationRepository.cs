@@ -12,7 +12,8 @@ namespace Dispatcher.Infrastructure.Persistence.Sqlite;
 /// <summary>
 /// <see cref="IConfigurationRepository"/> over one SQLite file. Each configuration is one row: the document as JSON
 /// plus the columns queries and the version check need. <c>configuration_sources</c> maps every outbound flow id to
-/// its configuration and is rewritten in the same transaction as the row.
+/// its configuration and is rewritten in the same transaction as the row, and so is the flow work a change implies
+/// (<see cref="SqliteFlowWorkQueue"/>).
 /// </summary>
 internal sealed class SqliteConfigurationRepository(SqliteDatabase database) : IConfigurationRepository
 {
@@ -41,7 +42,7 @@ internal sealed class SqliteConfigurationRepository(SqliteDatabase database) : I
         return configurations;
     }
 
-    public async Task AddAsync(Configuration configuration, CancellationToken cancellationToken)
+    public async Task AddAsync(Configuration configuration, IReadOnlyCollection<FlowWork> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         if (configuration.Version != 0)
@@ -69,11 +70,12 @@ internal sealed class SqliteConfigurationRepository(SqliteDatabase database) : I
         }
 
         await InsertSourcesAsync(connection, configuration, cancellationToken);
+        await SqliteFlowWorkQueue.WriteAsync(connection, work, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         configuration.MarkPersisted();
     }
 
-    public async Task UpdateAsync(Configuration configuration, CancellationToken cancellationToken)
+    public async Task UpdateAsync(Configuration configuration, IReadOnlyCollection<FlowWork> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var document = ConfigurationDocumentMapper.ToDocument(configuration, configuration.Version + 1);
@@ -96,11 +98,12 @@ internal sealed class SqliteConfigurationRepository(SqliteDatabase database) : I
 
         await DeleteSourcesAsync(connection, configuration.Id, cancellationToken);
         await InsertSourcesAsync(connection, configuration, cancellationToken);
+        await SqliteFlowWorkQueue.WriteAsync(connection, work, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         configuration.MarkPersisted();
     }
 
-    public async Task DeleteAsync(Configuration configuration, CancellationToken cancellationToken)
+    public async Task DeleteAsync(Configuration configuration, IReadOnlyCollection<FlowWork> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
@@ -117,6 +120,7 @@ internal sealed class SqliteConfigurationRepository(SqliteDatabase database) : I
         }
 
         await DeleteSourcesAsync(connection, configuration.Id, cancellationToken);
+        await SqliteFlowWorkQueue.WriteAsync(connection, work, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

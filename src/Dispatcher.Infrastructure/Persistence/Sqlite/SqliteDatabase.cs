@@ -25,6 +25,26 @@ internal sealed class SqliteDatabase : IDisposable
             configuration_id TEXT NOT NULL REFERENCES configurations (id) ON DELETE CASCADE
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS ix_configuration_sources_configuration ON configuration_sources (configuration_id);
+        CREATE TABLE IF NOT EXISTS flow_work (
+            flow_id          TEXT    NOT NULL PRIMARY KEY,
+            generation       INTEGER NOT NULL,
+            kind             TEXT    NOT NULL CHECK (kind IN ('start', 'stop', 'remove', 'declare-destination')),
+            tenant           TEXT,
+            configuration_id TEXT    NOT NULL,
+            requested_at     INTEGER NOT NULL, -- Unix milliseconds, UTC
+            attempts         INTEGER NOT NULL,
+            next_attempt_at  INTEGER NOT NULL, -- Unix milliseconds, UTC
+            last_error       TEXT
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS ix_flow_work_due ON flow_work (next_attempt_at, flow_id);
+        """;
+
+    // Before flow work was stored with each change, pending removals had their own table: carried over once.
+    private const string CarryOverCleanups = """
+        INSERT INTO flow_work (flow_id, generation, kind, tenant, configuration_id, requested_at, attempts, next_attempt_at, last_error)
+        SELECT flow_id, 0, 'remove', tenant, configuration_id, created_at, attempts, next_attempt_at, last_error FROM flow_cleanups WHERE true
+        ON CONFLICT (flow_id) DO NOTHING;
+        DROP TABLE flow_cleanups;
         """;
 
     private readonly string _connectionString;
@@ -72,6 +92,16 @@ internal sealed class SqliteDatabase : IDisposable
             await using var command = connection.CreateCommand();
             command.CommandText = Schema;
             await command.ExecuteNonQueryAsync(cancellationToken);
+            command.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'flow_cleanups'";
+            if (Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) > 0)
+            {
+                await using var transaction = connection.BeginTransaction(deferred: false);
+                command.Transaction = transaction;
+                command.CommandText = CarryOverCleanups;
+                await command.ExecuteNonQueryAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+
             _initialized = true;
         }
         finally

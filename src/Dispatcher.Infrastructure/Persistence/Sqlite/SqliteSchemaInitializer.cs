@@ -9,7 +9,6 @@ internal sealed class SqliteSchemaInitializer(SqliteDatabase database, ILogger<S
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await database.InitializeAsync(cancellationToken);
-        await SqliteTable.CreateAsync(database, SqliteFlowCleanupQueue.Schema, cancellationToken);
         await SqliteTable.CreateAsync(database, SqliteLeaseStore.Schema, cancellationToken);
         logger.LogInformation("Configurations are stored in SQLite at {Path}", database.FilePath);
     }
