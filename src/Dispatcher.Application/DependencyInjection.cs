@@ -31,6 +31,7 @@ public static class DependencyInjection
         services.AddSingleton<DispatcherMetrics>();
         services.AddSingleton<FlowActivation>();
         services.AddSingleton<FlowWorkRunner>();
+        services.AddSingleton<FlowStopClock>();
         services.AddScoped<FlowProvisioning>();
         services.AddScoped<FlowRemover>();
         services.AddScoped<FlowWorkExecutor>();

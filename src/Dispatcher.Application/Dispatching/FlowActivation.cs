@@ -51,6 +51,9 @@ public sealed partial class FlowActivation(
         return pending is null ? Task.CompletedTask : Task.WhenAll(pending);
     }
 
+    /// <summary>The flows currently trusted to be running (diagnostics, tests).</summary>
+    public IReadOnlyCollection<FlowId> KnownRunning => [.. _runningUntil.Keys];
+
     /// <summary>Forgets what is known about a flow (e.g. after it was deleted or stopped by a configuration change).</summary>
     public void Forget(FlowId flowId) => _runningUntil.TryRemove(flowId, out _);
 

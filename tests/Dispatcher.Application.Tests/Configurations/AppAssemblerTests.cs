@@ -140,42 +140,160 @@ public sealed class AppAssemblerTests
         IdsAndFlows(app).Should().Equal(IdsAndFlows(existing));
     }
 
-    // ---- partial change ----
+    // ---- partial change (AppAssembler.Patch) ----
 
     [Test]
-    public void Apply_replaces_the_given_members_and_keeps_the_absent_ones()
+    public void Patch_replaces_the_given_members_and_keeps_the_absent_ones()
     {
-        var current = Wice();
-        var fields = Json("""{"region":"us"}""");
+        var existing = ExistingWice();
 
-        var result = AppAssembler.Apply(current, new AppPatch { ApplicationName = "Wice CRM 2", Fields = fields });
+        var app = AppAssembler.Patch(existing, new AppPatch { ApplicationName = "Wice CRM 2", Fields = Json("""{"region":"us"}""") });
 
-        result.Should().Be(current with { ApplicationName = "Wice CRM 2", Fields = fields });
+        app.Id.Should().Be(existing.Id);
+        app.ApplicationName.Should().Be("Wice CRM 2");
+        app.Fields.Should().Be(AppFields.FromElement(Json("""{"region":"us"}""")));
+        app.ApplicationUid.Should().Be(existing.ApplicationUid);
+        app.AdapterComponentId.Should().Be(existing.AdapterComponentId);
+        app.TransformerComponentId.Should().Be(existing.TransformerComponentId);
+        app.SecretId.Should().Be(existing.SecretId);
+        app.Outbound.Active.Should().Be(existing.Outbound.Active);
+        app.Inbound.Active.Should().Be(existing.Inbound.Active);
+        app.Connections.Select(c => c.Id).Should().Equal(existing.Connections.Select(c => c.Id));
+    }
+
+    [TestCase(Direction.Inbound, false)]
+    [TestCase(Direction.Outbound, false)]
+    [TestCase(Direction.Inbound, true)]
+    public void Patch_with_only_active_for_a_side_switches_it_and_keeps_every_connection_and_flow(Direction direction, bool active)
+    {
+        var existing = active ? ExistingWice(inboundActive: false) : ExistingWice();
+        var side = new SideInput { Active = active };
+        var patch = direction == Direction.Inbound ? new AppPatch { Inbound = side } : new AppPatch { Outbound = side };
+
+        var app = AppAssembler.Patch(existing, patch);
+
+        app.Side(direction).Active.Should().Be(active);
+        var other = direction == Direction.Inbound ? Direction.Outbound : Direction.Inbound;
+        app.Side(other).Active.Should().Be(existing.Side(other).Active);
+        IdsAndFlows(app).Should().Equal(IdsAndFlows(existing));
+        app.Connections.Zip(existing.Connections).Should().OnlyContain(p => p.First.HasSameDefinitionAs(p.Second));
     }
 
     [Test]
-    public void Apply_with_only_active_for_a_side_keeps_that_sides_flows()
+    public void Patch_with_nothing_keeps_the_app_as_it_is()
     {
-        var current = Wice();
+        var existing = ExistingWice();
 
-        var result = AppAssembler.Apply(current, new AppPatch { Inbound = new SideInput { Active = false } });
+        var app = AppAssembler.Patch(existing, new AppPatch());
 
-        result.Inbound!.Active.Should().BeFalse();
-        result.Inbound.Flows.Should().BeSameAs(current.Inbound!.Flows);
-        result.Outbound.Should().BeSameAs(current.Outbound);
+        app.IsSameAs(existing).Should().BeTrue();
     }
 
     [Test]
-    public void Apply_with_only_flows_for_a_side_keeps_that_sides_active_flag()
+    public void Patch_with_only_flows_for_a_side_keeps_that_sides_active_flag_and_the_other_side()
     {
-        var current = Wice();
-        ConnectionInput[] flows = [Out("http://metadata.openintegrationhub.com/api/v1/domains/5d9b/schemas/organization")];
+        var existing = ExistingWice(inboundActive: false);
+        var organization = "http://metadata.openintegrationhub.com/api/v1/domains/5d9b/schemas/organization";
 
-        var result = AppAssembler.Apply(current, new AppPatch { Outbound = new SideInput { Flows = flows } });
+        var app = AppAssembler.Patch(existing, new AppPatch { Inbound = new SideInput { Flows = [In("CREATE", organization)] } });
 
-        result.Outbound!.Active.Should().BeTrue();
-        result.Outbound.Flows.Should().BeSameAs(flows);
-        result.Inbound.Should().BeSameAs(current.Inbound);
+        app.Inbound.Active.Should().BeFalse("the patch did not mention active");
+        app.Inbound.Connections.Should().ContainSingle().Which.SchemaUri.Text.Should().Be(organization);
+        app.Inbound.Connections[0].FlowId.Should().BeNull();
+        app.Inbound.Connections[0].Id.Should().NotBe(existing.Inbound.Connections[0].Id);
+        IdsAndFlows(app).Where(c => app.Outbound.Connections.Any(o => o.Id == c.Id)).Should()
+            .Equal(existing.Outbound.Connections.Select(c => (c.Id, c.FlowId)), "the outbound side was not part of the patch");
+    }
+
+    [Test]
+    public void Patch_with_flows_matches_them_to_the_sides_connections_by_id_and_keeps_the_unchanged_ones_flows()
+    {
+        var existing = ExistingWice();
+        var current = AppAssembler.ToInput(existing).Inbound!.Flows!;
+        var changed = current[1]! with { AdapterAction = "upsertDifferently" };
+
+        var app = AppAssembler.Patch(existing, new AppPatch { Inbound = new SideInput { Flows = [current[0]! with { FlowId = null }, changed] } });
+
+        app.Inbound.Connections.Select(c => c.Id).Should().Equal(existing.Inbound.Connections.Select(c => c.Id));
+        app.Inbound.Connections[0].FlowId.Should().Be(existing.Inbound.Connections[0].FlowId);
+        app.Inbound.Connections[1].FlowId.Should().BeNull("its definition changed");
+        app.Inbound.Active.Should().BeTrue();
+    }
+
+    [Test]
+    public void Patch_with_flows_that_carry_unknown_flow_ids_assigns_no_flow()
+    {
+        var existing = ExistingWice();
+
+        var app = AppAssembler.Patch(existing, new AppPatch
+        {
+            Outbound = new SideInput { Flows = [Out() with { FlowId = "someone-elses-flow" }] },
+        });
+
+        app.Outbound.Connections.Should().ContainSingle().Which.FlowId.Should().BeNull();
+    }
+
+    private static IEnumerable<TestCaseData> FlowRelevantPatches()
+    {
+        yield return Change("applicationName", new AppPatch { ApplicationName = "Wice CRM 2" });
+        yield return Change("secretId", new AppPatch { SecretId = SecretId });
+        yield return Change("adapterComponentId", new AppPatch { AdapterComponentId = "5d2484d2a422ca001bda5699" });
+        yield return Change("applicationUid", new AppPatch { ApplicationUid = "wice-renamed" });
+        yield return Change("fields", new AppPatch { Fields = Json("""{"region":"us"}""") });
+        yield return Change("secretId+inbound.active", new AppPatch { SecretId = SecretId, Inbound = new SideInput { Active = false } });
+
+        static TestCaseData Change(string member, AppPatch patch) => new TestCaseData(patch).SetArgDisplayNames(member);
+    }
+
+    [TestCaseSource(nameof(FlowRelevantPatches))]
+    public void Patching_a_setting_that_flows_carry_drops_the_flows_of_both_sides_but_keeps_the_ids(AppPatch patch)
+    {
+        var existing = ExistingWice();
+
+        var app = AppAssembler.Patch(existing, patch);
+
+        app.Id.Should().Be(existing.Id);
+        app.Connections.Select(c => c.Id).Should().Equal(existing.Connections.Select(c => c.Id));
+        app.Connections.Should().OnlyContain(c => c.FlowId == null, "every flow embeds the app's settings, also on sides the patch did not mention");
+        app.Connections.Zip(existing.Connections).Should().OnlyContain(p => p.First.HasSameDefinitionAs(p.Second));
+    }
+
+    [Test]
+    public void Patching_a_setting_that_flows_carry_together_with_a_sides_flows_drops_the_flows_of_both_sides()
+    {
+        var existing = ExistingWice();
+        var inbound = AppAssembler.ToInput(existing).Inbound!;
+
+        var app = AppAssembler.Patch(existing, new AppPatch { SecretId = SecretId, Inbound = inbound });
+
+        app.Connections.Select(c => c.Id).Should().Equal(existing.Connections.Select(c => c.Id));
+        app.Connections.Should().OnlyContain(c => c.FlowId == null);
+    }
+
+    [Test]
+    public void Patching_a_setting_to_the_value_it_has_keeps_the_flows()
+    {
+        var existing = ExistingWice();
+
+        var app = AppAssembler.Patch(existing, new AppPatch
+        {
+            ApplicationName = existing.ApplicationName,
+            AdapterComponentId = existing.AdapterComponentId,
+            ApplicationUid = existing.ApplicationUid.Value,
+        });
+
+        IdsAndFlows(app).Should().Equal(IdsAndFlows(existing));
+    }
+
+    [Test]
+    public void Patching_only_the_transformer_component_keeps_the_flows()
+    {
+        var existing = ExistingWice();
+
+        var app = AppAssembler.Patch(existing, new AppPatch { TransformerComponentId = "5d2484d2a422ca001bda5698" });
+
+        app.TransformerComponentId.Should().Be("5d2484d2a422ca001bda5698");
+        IdsAndFlows(app).Should().Equal(IdsAndFlows(existing));
     }
 
     // ---- operations ----
@@ -202,11 +320,14 @@ public sealed class AppAssemblerTests
     // ---- helpers ----
 
     /// <summary>Wice CRM as stored: every connection provisioned.</summary>
-    private static App ExistingWice() => new AppBuilder("wice5678", "Wice CRM")
-        .Outbound(Person, "wice-out")
-        .Inbound(Person, Operation.Create, "wice-in-create")
-        .Inbound(Person, Operation.Update, "wice-in-update")
-        .Build();
+    private static App ExistingWice(bool inboundActive = true)
+    {
+        var builder = new AppBuilder("wice5678", "Wice CRM")
+            .Outbound(Person, "wice-out")
+            .Inbound(Person, Operation.Create, "wice-in-create")
+            .Inbound(Person, Operation.Update, "wice-in-update");
+        return (inboundActive ? builder : builder.InboundInactive()).Build();
+    }
 
     private static IEnumerable<(ConnectionId Id, FlowId? FlowId)> IdsAndFlows(App app) =>
         app.Connections.Select(c => (c.Id, c.FlowId));

@@ -2,6 +2,7 @@ using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Common.Errors;
 using Dispatcher.Application.Common.Telemetry;
 using Dispatcher.Application.Dispatching;
+using Dispatcher.Application.Tests.Support;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Domain.Routing;
 using Dispatcher.Domain.Tests.Builders;
@@ -43,7 +44,7 @@ public sealed class DispatchRecordEventHandlerTests
         var options = Options.Create(new DispatchOptions { MaxHops = 3 });
         _handler = new DispatchRecordEventHandler(
             RoutingTable.Build([ThreeAppExample.Build()]),
-            new FlowActivation(flows.Object, time, options, NullLogger<FlowActivation>.Instance),
+            Activations.For(flows.Object, time, options),
             destinations.Object, publisher.Object, options, new DispatcherMetrics());
     }
 
@@ -115,7 +116,7 @@ public sealed class DispatchRecordEventHandlerTests
         var options = Options.Create(new DispatchOptions());
         var handler = new DispatchRecordEventHandler(
             RoutingTable.Build([ThreeAppExample.Build()]),
-            new FlowActivation(flows.Object, new FakeTimeProvider(), options, NullLogger<FlowActivation>.Instance),
+            Activations.For(flows.Object, new FakeTimeProvider(), options),
             Mock.Of<IDispatchDestinations>(), publisher.Object, options, metrics);
 
         var act = async () => await handler.Handle(new DispatchRecordEvent(Events.From(SnazzyOut, Operation.Create), "e", "c", 0), default);

@@ -2,6 +2,7 @@ using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Common.Errors;
 using Dispatcher.Application.Dispatching;
 using Dispatcher.Domain.Configurations;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -17,6 +18,16 @@ public sealed class FlowActivationTests
     private FlowStatus? _status;
     private int _statusCalls;
     private TaskCompletionSource? _gate;
+    private ServiceProvider? _services;
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        if (_services is not null)
+        {
+            await _services.DisposeAsync();
+        }
+    }
 
     [SetUp]
     public void SetUp()
@@ -95,10 +106,51 @@ public sealed class FlowActivationTests
 
         var act = () => activation.EnsureRunningAsync([Flow], default);
 
-        await act.Should().ThrowAsync<FlowRepositoryException>();
-        _status = FlowStatus.Active;
+        (await act.Should().ThrowAsync<FlowRepositoryException>()).Which.Message.Should().Contain($"target flow {Flow}");
         _flows.Setup(f => f.GetStatusAsync(Flow, It.IsAny<FlowCallContext>(), It.IsAny<CancellationToken>())).ReturnsAsync(FlowStatus.Active);
         await activation.EnsureRunningAsync([Flow], default);
+        await activation.EnsureRunningAsync([Flow], default);
+
+        _flows.Verify(f => f.GetStatusAsync(Flow, It.IsAny<FlowCallContext>(), It.IsAny<CancellationToken>()), Times.Exactly(2),
+            "the failed check was not cached; the successful one is");
+    }
+
+    [Test]
+    public async Task A_missing_flow_is_not_started_and_not_cached()
+    {
+        var activation = Create();
+        _status = null;
+
+        await activation.EnsureRunningAsync([Flow], default);
+        await activation.EnsureRunningAsync([Flow], default);
+
+        _statusCalls.Should().Be(2, "a vanished flow is looked at again by the next event");
+        _flows.Verify(f => f.StartAsync(It.IsAny<FlowId>(), It.IsAny<FlowCallContext>(), It.IsAny<CancellationToken>()), Times.Never);
+        activation.Starts.Should().Be(0);
+    }
+
+    [Test]
+    public async Task Each_check_resolves_the_provisioner_in_its_own_scope_and_disposes_it()
+    {
+        var resolved = new List<ScopedProvisioner>();
+        var services = new ServiceCollection();
+        services.AddScoped<IFlowProvisioner>(_ =>
+        {
+            var provisioner = new ScopedProvisioner(_flows.Object);
+            resolved.Add(provisioner);
+            return provisioner;
+        });
+        _services = services.BuildServiceProvider(validateScopes: true);
+        var activation = new FlowActivation(
+            _services.GetRequiredService<IServiceScopeFactory>(), _time, Options.Create(new DispatchOptions()), NullLogger<FlowActivation>.Instance);
+        _status = FlowStatus.Active;
+
+        await activation.EnsureRunningAsync([Flow], default);
+        activation.Forget(Flow);
+        await activation.EnsureRunningAsync([Flow], default);
+
+        resolved.Should().HaveCount(2).And.OnlyContain(p => p.Disposed);
+        _statusCalls.Should().Be(2);
     }
 
     [Test]
@@ -114,7 +166,44 @@ public sealed class FlowActivationTests
         _statusCalls.Should().Be(2);
     }
 
-    private FlowActivation Create(TimeSpan? ttl = null) => new(
-        _flows.Object, _time, Options.Create(new DispatchOptions { FlowStatusCacheTtl = ttl ?? TimeSpan.FromSeconds(10) }),
-        NullLogger<FlowActivation>.Instance);
+    /// <summary>
+    /// The activation as the host wires it: a singleton that resolves the (scoped or transient) provisioner per check.
+    /// </summary>
+    private FlowActivation Create(TimeSpan? ttl = null)
+    {
+        var services = new ServiceCollection();
+        services.AddScoped(_ => _flows.Object);
+        _services = services.BuildServiceProvider(validateScopes: true);
+        return new FlowActivation(
+            _services.GetRequiredService<IServiceScopeFactory>(),
+            _time,
+            Options.Create(new DispatchOptions { FlowStatusCacheTtl = ttl ?? TimeSpan.FromSeconds(10) }),
+            NullLogger<FlowActivation>.Instance);
+    }
+
+    /// <summary>A provisioner that lives in a scope (as the HTTP adapter does) and knows when it was disposed.</summary>
+    private sealed class ScopedProvisioner(IFlowProvisioner inner) : IFlowProvisioner, IDisposable
+    {
+        public bool Disposed { get; private set; }
+
+        public void Dispose() => Disposed = true;
+
+        public Task<FlowId> CreateAsync(FlowDefinition definition, FlowCallContext context, CancellationToken cancellationToken) =>
+            inner.CreateAsync(definition, context, cancellationToken);
+
+        public Task<FlowStatus?> GetStatusAsync(FlowId flowId, FlowCallContext context, CancellationToken cancellationToken) =>
+            Disposed ? throw new ObjectDisposedException(nameof(ScopedProvisioner)) : inner.GetStatusAsync(flowId, context, cancellationToken);
+
+        public Task StartAsync(FlowId flowId, FlowCallContext context, CancellationToken cancellationToken) =>
+            Disposed ? throw new ObjectDisposedException(nameof(ScopedProvisioner)) : inner.StartAsync(flowId, context, cancellationToken);
+
+        public Task StopAsync(FlowId flowId, FlowCallContext context, CancellationToken cancellationToken) =>
+            inner.StopAsync(flowId, context, cancellationToken);
+
+        public Task DeleteAsync(FlowId flowId, FlowCallContext context, CancellationToken cancellationToken) =>
+            inner.DeleteAsync(flowId, context, cancellationToken);
+
+        public Task<FlowPage> ListAsync(string? page, int pageSize, CancellationToken cancellationToken) =>
+            inner.ListAsync(page, pageSize, cancellationToken);
+    }
 }

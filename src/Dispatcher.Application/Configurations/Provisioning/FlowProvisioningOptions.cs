@@ -32,6 +32,9 @@ public sealed class FlowProvisioningOptions
     /// </summary>
     public TimeSpan AnswerWait { get; set; } = TimeSpan.FromMilliseconds(750);
 
+    /// <summary>The wait after the first failed attempt at a piece of flow work; it doubles with each failure, up to 10 minutes.</summary>
+    public TimeSpan WorkRetryMinInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How long a stopped flow may take to become inactive before its removal counts as a failed attempt.</summary>
     public TimeSpan StopWaitTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -15,7 +15,7 @@ public sealed class FlowRemover(
     IFlowProvisioner flows,
     IDispatchDestinations destinations,
     FlowActivation activation,
-    TimeProvider timeProvider,
+    FlowStopClock stops,
     IOptions<FlowProvisioningOptions> options)
 {
     /// <summary>How soon a stopping flow is looked at again.</summary>
@@ -30,16 +30,19 @@ public sealed class FlowRemover(
         {
             case FlowStatus.Active or FlowStatus.Starting:
                 await flows.StopAsync(flowId, FlowCallContext.Service, cancellationToken);
+                stops.Stopped(flowId);
                 return FlowWorkOutcome.Later(RecheckDelay);
-            case FlowStatus.Stopping when timeProvider.GetUtcNow() - work.RequestedAt <= options.Value.StopWaitTimeout:
+            case FlowStatus.Stopping when stops.StoppingFor(flowId) <= options.Value.StopWaitTimeout:
                 return FlowWorkOutcome.Later(RecheckDelay);
             case FlowStatus.Stopping:
+                stops.Forget(flowId);
                 return FlowWorkOutcome.Failed($"Flow {flowId} did not become inactive within {options.Value.StopWaitTimeout}.");
             case FlowStatus.Inactive:
                 await flows.DeleteAsync(flowId, FlowCallContext.Service, cancellationToken);
                 break;
         }
 
+        stops.Forget(flowId);
         activation.Forget(flowId);
         await destinations.RemoveAsync(flowId, cancellationToken);
         return FlowWorkOutcome.Done;

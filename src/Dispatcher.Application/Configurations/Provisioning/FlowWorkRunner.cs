@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Common.Telemetry;
@@ -13,7 +12,7 @@ namespace Dispatcher.Application.Configurations.Provisioning;
 /// The one worker that carries out stored flow work (<see cref="IFlowWorkQueue"/>): woken right after each write
 /// (<see cref="Wake"/>) and otherwise every <see cref="FlowProvisioningOptions.WorkPollInterval"/>, so work left by a
 /// stopped or killed process is picked up after the restart. It claims due entries, runs them with bounded
-/// parallelism, and completes or reschedules each (failures back off from 5 s to 10 minutes). Several instances
+/// parallelism, and completes or reschedules each (failures back off from 5 s to 10 minutes, <see cref="FlowProvisioningOptions.WorkRetryMinInterval"/>). Several instances
 /// may run it against one store: a claim keeps others off an entry.
 /// </summary>
 public sealed partial class FlowWorkRunner(
@@ -25,7 +24,8 @@ public sealed partial class FlowWorkRunner(
     ILogger<FlowWorkRunner> logger)
 {
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private readonly ConcurrentDictionary<FlowId, TaskCompletionSource> _waiters = new();
+    private readonly Lock _waitersGate = new();
+    private readonly Dictionary<FlowId, List<Waiter>> _waiters = [];
 
     // Unix ms of the earliest "look again" of the last batch, so a stopping flow is looked at again in time.
     private long _lookAgainAt = long.MaxValue;
@@ -39,10 +39,26 @@ public sealed partial class FlowWorkRunner(
     /// Starts watching for <paramref name="work"/> to be done. Call it before the work is stored, so that a completion
     /// that comes quickly is not missed; then <see cref="WorkWatch.WaitAsync"/> once it is stored.
     /// </summary>
-    public WorkWatch Watch(IReadOnlyCollection<FlowWork> work) =>
-        new(this, [.. work.Select(w => (w.FlowId, w.Kind, _waiters.GetOrAdd(w.FlowId, _ => NewWaiter())))]);
+    public WorkWatch Watch(IReadOnlyCollection<FlowWork> work)
+    {
+        List<Waiter> waiters = [.. work.Select(w => new Waiter(w))];
+        lock (_waitersGate)
+        {
+            foreach (var waiter in waiters)
+            {
+                if (!_waiters.TryGetValue(waiter.Work.FlowId, out var list))
+                {
+                    _waiters[waiter.Work.FlowId] = list = [];
+                }
 
-    /// <summary>Runs until <paramref name="stoppingToken"/> fires.</summary>    /// <summary>Runs until <paramref name="stoppingToken"/> fires.</summary>
+                list.Add(waiter);
+            }
+        }
+
+        return new WorkWatch(this, waiters);
+    }
+
+    /// <summary>Runs until <paramref name="stoppingToken"/> fires.</summary>
     public async Task RunAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -94,10 +110,7 @@ public sealed partial class FlowWorkRunner(
         {
             await queue.CompleteAsync(entry, cancellationToken);
             metrics.FlowWorkCompleted.Add(1, kind);
-            if (_waiters.TryRemove(entry.Work.FlowId, out var waiter))
-            {
-                waiter.TrySetResult();
-            }
+            Finished(entry.Work);
 
             return;
         }
@@ -117,7 +130,7 @@ public sealed partial class FlowWorkRunner(
 
         metrics.FlowWorkFailed.Add(1, kind);
         LogAttemptFailed(entry.Work.FlowId.Value, entry.Work.Kind, entry.Attempts + 1, outcome.Error!);
-        await queue.RescheduleAsync(entry, now + Backoff(entry.Attempts + 1), outcome.Error, failed: true, cancellationToken);
+        await queue.RescheduleAsync(entry, now + Backoff(entry.Attempts + 1, options.Value.WorkRetryMinInterval), outcome.Error, failed: true, cancellationToken);
     }
 
     private async Task WaitForWakeAsync(CancellationToken stoppingToken)
@@ -142,15 +155,60 @@ public sealed partial class FlowWorkRunner(
         }
     }
 
-    private static TaskCompletionSource NewWaiter() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>
+    /// Releases the waiters of the work an entry stood for: same flow and kind, requested no later (stored times are
+    /// whole milliseconds). An older entry of the flow finishing does not release a later write's waiter.
+    /// </summary>
+    private void Finished(FlowWork done)
+    {
+        List<Waiter> released;
+        lock (_waitersGate)
+        {
+            if (!_waiters.TryGetValue(done.FlowId, out var list))
+            {
+                return;
+            }
+
+            var doneAt = done.RequestedAt.ToUnixTimeMilliseconds();
+            released = list.FindAll(w => w.Work.Kind == done.Kind && w.Work.RequestedAt.ToUnixTimeMilliseconds() <= doneAt);
+            list.RemoveAll(released.Contains);
+            if (list.Count == 0)
+            {
+                _waiters.Remove(done.FlowId);
+            }
+        }
+
+        released.ForEach(w => w.Done.TrySetResult());
+    }
+
+    private void Forget(List<Waiter> waiters)
+    {
+        lock (_waitersGate)
+        {
+            foreach (var waiter in waiters)
+            {
+                if (_waiters.TryGetValue(waiter.Work.FlowId, out var list) && list.Remove(waiter) && list.Count == 0)
+                {
+                    _waiters.Remove(waiter.Work.FlowId);
+                }
+            }
+        }
+    }
+
+    internal sealed class Waiter(FlowWork work)
+    {
+        public FlowWork Work { get; } = work;
+
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 
     /// <summary>Watches stored work of one write until it is done.</summary>
     public sealed class WorkWatch : IDisposable
     {
         private readonly FlowWorkRunner _runner;
-        private readonly List<(FlowId FlowId, FlowWorkKind Kind, TaskCompletionSource Waiter)> _waiters;
+        private readonly List<Waiter> _waiters;
 
-        internal WorkWatch(FlowWorkRunner runner, List<(FlowId FlowId, FlowWorkKind Kind, TaskCompletionSource Waiter)> waiters)
+        internal WorkWatch(FlowWorkRunner runner, List<Waiter> waiters)
         {
             _runner = runner;
             _waiters = waiters;
@@ -167,7 +225,7 @@ public sealed partial class FlowWorkRunner(
             {
                 try
                 {
-                    await Task.WhenAll(_waiters.Select(w => w.Waiter.Task)).WaitAsync(wait, _runner.Clock);
+                    await Task.WhenAll(_waiters.Select(w => w.Done.Task)).WaitAsync(wait, _runner.Clock);
                 }
                 catch (TimeoutException)
                 {
@@ -175,25 +233,16 @@ public sealed partial class FlowWorkRunner(
                 }
             }
 
-            return [.. _waiters.Where(w => w.Kind == FlowWorkKind.Remove && !w.Waiter.Task.IsCompleted).Select(w => w.FlowId)];
+            return [.. _waiters.Where(w => w.Work.Kind == FlowWorkKind.Remove && !w.Done.Task.IsCompleted).Select(w => w.Work.FlowId)];
         }
 
-        /// <summary>
-        /// Stops watching. Another instance may finish the work, so waiters not completed are dropped rather than
-        /// left for a completion this process may never see.
-        /// </summary>
-        public void Dispose()
-        {
-            foreach (var (flowId, _, waiter) in _waiters.Where(w => !w.Waiter.Task.IsCompleted))
-            {
-                _runner._waiters.TryRemove(KeyValuePair.Create(flowId, waiter));
-            }
-        }
+        /// <summary>Stops watching: another instance may finish the work, and this watch no longer waits for it.</summary>
+        public void Dispose() => _runner.Forget(_waiters);
     }
 
-    /// <summary>5 s, 10 s, 20 s … capped at 10 minutes.</summary>
-    internal static TimeSpan Backoff(int attempt) =>
-        TimeSpan.FromSeconds(Math.Min(5 * Math.Pow(2, Math.Min(attempt - 1, 16)), 600));
+    /// <summary><paramref name="first"/> (5 s by default), doubling with each attempt, capped at 10 minutes.</summary>
+    internal static TimeSpan Backoff(int attempt, TimeSpan first) =>
+        TimeSpan.FromSeconds(Math.Min(first.TotalSeconds * Math.Pow(2, Math.Min(attempt - 1, 16)), 600));
 
     [LoggerMessage(LogLevel.Warning, "Flow work on {FlowId} ({Kind}) failed, attempt {Attempt}; retrying with backoff: {Reason}")]
     private partial void LogAttemptFailed(string flowId, FlowWorkKind kind, int attempt, string reason);

@@ -157,7 +157,8 @@ public sealed partial class FlowReconciler(
     {
         var cutoff = started - options.Value.OrphanGracePeriod;
         var orphans = owned
-            .Where(flow => !referenced.Contains(flow.Id) && (flow.CreatedAt is not { } createdAt || createdAt <= cutoff))
+            // A flow of unknown age counts as young: it may belong to a write about to commit.
+            .Where(flow => !referenced.Contains(flow.Id) && flow.CreatedAt is { } createdAt && createdAt <= cutoff)
             .Select(flow => new FlowWork(flow.Id, FlowWorkKind.Remove, null, flow.Owner!.ConfigurationId, started))
             .ToList();
         if (orphans.Count > 0)
