@@ -149,6 +149,22 @@ public sealed class TestBroker : IAsyncDisposable
         return await DrainAsync(queue);
     }
 
+    /// <summary>Whether <paramref name="queue"/> exists now.</summary>
+    public async Task<bool> QueueExistsAsync(string queue)
+    {
+        Track(queue);
+        try
+        {
+            await using var channel = await (await ConnectionAsync()).CreateChannelAsync();
+            await channel.QueueDeclarePassiveAsync(queue);
+            return true;
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Deletes <paramref name="queue"/> now (e.g. to make dispatches to it unroutable).</summary>
     public async Task DeleteQueueAsync(string queue)
     {
