@@ -35,6 +35,9 @@ public sealed partial class RabbitMqDispatchPublisher(
     // Between a connection loss and the end of its automatic recovery the client owns the channels: do not replace them.
     private volatile bool _recovering;
 
+    /// <summary>The target flows whose destination this instance has declared (dispatched to) since it started.</summary>
+    internal IReadOnlyCollection<FlowId> EnsuredFlows => [.. _ensured.Keys];
+
     /// <inheritdoc />
     public async Task PublishAsync(IReadOnlyList<OutgoingDispatch> dispatches, CancellationToken cancellationToken)
     {
