@@ -25,6 +25,7 @@ internal static class MessagingServiceCollectionExtensions
             .ValidateOnStart();
         var options = section.Get<MessagingOptions>() ?? new MessagingOptions();
         services.AddSingleton(sp => new OihEventReader(sp.GetRequiredService<IOptions<MessagingOptions>>().Value));
+        services.AddSingleton<RecordPartitions>();
 
         // Before the bus: hosted services start in order, and no event may be consumed before routing is loaded.
         services.AddHostedService<RoutingTableLoader>();
