@@ -100,41 +100,35 @@ public sealed class OihDeploymentDestinationTests
 
         // A consumer on one of the two queues: only the other one is unread.
         await using var consumer = await ConsumerAsync(outlook);
-        for (var n = 0; n < 6; n++)
+        // One event at a time, each waiting for its copy, until the monitor has seen the unread queue grow (a probe
+        // round every 0.2 s; under load the rounds come later, so the number of events needed varies).
+        var events = 0;
+        (HttpStatusCode Status, System.Text.Json.Nodes.JsonNode Body) ready = default;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
         {
-            await broker.PublishEventAsync("data-hub.record.created", $$$"""{"meta":{"flowId":"{{{flows["snazzy.out"]}}}","oihUid":"65f00000000000000000000{{{n}}}"},"data":{"n":{{{n}}}}}""");
-            // Each event waits for its copy, so the depth grows across probe rounds.
-            var expected = (uint)n + 1;
+            await broker.PublishEventAsync("data-hub.record.created", $$$"""{"meta":{"flowId":"{{{flows["snazzy.out"]}}}","oihUid":"65f0000000000000000{{{events:D5}}}"},"data":{"n":{{{events}}}}}""");
+            var expected = (uint)++events;
             await Eventually.HoldsAsync(async () => await broker.CountAsync(wice) >= expected, Wait, $"copy {expected} in {wice}");
+            ready = await HealthEndpointTests.GetAsync(client, HealthEndpoints.ReadyPath);
+            if (ready.Body["components"]?["dispatchQueues"]?["status"]?.GetValue<string>() == "Degraded" || DateTime.UtcNow > deadline)
+            {
+                break;
+            }
         }
 
-        var ready = await UntilComponentAsync(client, "dispatchQueues", "Degraded");
+        ready.Body["components"]!["dispatchQueues"]!["status"]!.GetValue<string>().Should().Be("Degraded", ready.Body.ToJsonString());
         await Eventually.HoldsAsync(() => gauge.Read().ContainsKey(flows["wice.CREATE"]), Wait, "the gauge reports the unread flow");
-        // A few more probe rounds: the warning is not repeated.
+        // More probe rounds and a deeper queue: the gauge follows, the warning is not repeated.
         await broker.PublishEventAsync("data-hub.record.created", $$$"""{"meta":{"flowId":"{{{flows["snazzy.out"]}}}","oihUid":"65f000000000000000000099"},"data":{"n":99}}""");
-        await Eventually.HoldsAsync(() => gauge.Read().GetValueOrDefault(flows["wice.CREATE"]) >= 7, Wait, "the gauge follows the depth");
+        var deeper = events + 1;
+        await Eventually.HoldsAsync(() => gauge.Read().GetValueOrDefault(flows["wice.CREATE"]) >= deeper, Wait, "the gauge follows the depth");
 
         ready.Status.Should().Be(HttpStatusCode.OK, "an unread dispatch queue degrades readiness but does not fail it");
         ready.Body["components"]!["dispatchQueues"]!["description"]!.GetValue<string>().Should().Contain(wice).And.NotContain(outlook);
         gauge.Read().Should().NotContainKey(flows["outlook.CREATE"], "that queue has a consumer");
         var warnings = logs.Entries.Where(e => e.Level == LogLevel.Warning && e.Message.Contains("has no consumer and keeps growing")).ToList();
         warnings.Should().ContainSingle("one warning per flow").Which.Message.Should().Contain(wice);
-    }
-
-    internal static async Task<(HttpStatusCode Status, System.Text.Json.Nodes.JsonNode Body)> UntilComponentAsync(HttpClient client, string component, string status)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        while (true)
-        {
-            var (code, body) = await HealthEndpointTests.GetAsync(client, HealthEndpoints.ReadyPath);
-            if (body["components"]?[component]?["status"]?.GetValue<string>() == status || DateTime.UtcNow > deadline)
-            {
-                body["components"]![component]!["status"]!.GetValue<string>().Should().Be(status, body.ToJsonString());
-                return (code, body);
-            }
-
-            await Task.Delay(100);
-        }
     }
 
     private static async Task<bool> QueueExistsAsync(string queue)
