@@ -31,6 +31,7 @@ public static class DependencyInjection
 
         services.AddDispatcherHealthChecks(configuration);
         services.AddDispatcherTelemetry(configuration);
+        services.AddDispatcherCors(configuration);
 
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddProblemDetails();

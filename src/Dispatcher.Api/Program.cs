@@ -49,15 +49,12 @@ catch (Exception e) when (StartupValidation.Failures(e) is { Count: > 0 } failur
 }
 
 app.UseExceptionHandler();
+app.UseDispatcherCors();
 app.UseMiddleware<RequestBodyLimitMiddleware>();
 app.UseSwagger();
 app.UseSwaggerUI();
-app.UseSwaggerUI(options =>
-{
-    // The original service's documentation path.
-    options.RoutePrefix = "api-docs";
-    options.SwaggerEndpoint("/swagger/v1/swagger.json", "Dispatcher Service v1");
-});
+// The original service's documentation path.
+app.UseApiDocs();
 app.UseDispatcherAuthentication();
 app.MapControllers();
 app.MapDispatcherHealth();

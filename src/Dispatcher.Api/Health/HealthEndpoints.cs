@@ -13,9 +13,11 @@ namespace Dispatcher.Api.Health;
 /// The probes (open, no token; see docs/operations.md):
 /// <list type="bullet">
 /// <item><c>GET /health/live</c>: 200 while the process serves requests; runs no check.</item>
-/// <item><c>GET /health/ready</c>: every check tagged <c>ready</c> — the store, the bus (the broker's live connection
-/// state, or the in-memory bus), the Flow Repository when configured — 200 when none is unhealthy, else 503; each
-/// component's status in the body. A degraded bus (some receive endpoints without a connection) counts as not ready.</item>
+/// <item><c>GET /health/ready</c>: every check tagged <c>ready</c> — the store, the event path (<c>broker</c>: the
+/// endpoint consuming the platform's events, on the broker's live connection or the in-memory bus), the Flow Repository
+/// when configured — 200 when none is unhealthy, else 503; each component's status in the body. Degraded components
+/// (<c>contracts</c>: the <c>RecordChanged</c> endpoint reconnecting; <c>dispatchQueues</c>: per-flow queues nobody
+/// reads) are reported and leave readiness at 200.</item>
 /// <item><c>GET /healthcheck</c>: the original service's body
 /// <c>{"status":"pass|fail","version","details":{"mongoDB":{"status"},"queue":{"status"}}}</c>, 200 or 500, where
 /// <c>mongoDB</c> is the store (whichever it is) and <c>queue</c> the bus.</item>
@@ -47,15 +49,19 @@ public static class HealthEndpoints
         endpoints.MapHealthChecks(ReadyPath, new HealthCheckOptions
         {
             Predicate = registration => registration.Tags.Contains(HealthChecks.ReadyTag),
-            // MassTransit reports a bus whose receive endpoints lost their connection as Degraded (its own bus endpoint
-            // stays "ready"): events are not consumed then, so that is not ready.
-            ResultStatusCodes = FailUnlessHealthy(StatusCodes.Status503ServiceUnavailable),
+            // The checks that must fail readiness report Unhealthy; Degraded ones are for the operator's attention.
+            ResultStatusCodes = new Dictionary<HealthStatus, int>
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status200OK,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
             ResponseWriter = WriteComponentsAsync,
         }).ExcludeFromDescription();
 
         endpoints.MapHealthChecks(LegacyPath, new HealthCheckOptions
         {
-            Predicate = registration => registration.Name == HealthChecks.Store || IsBus(registration.Tags),
+            Predicate = registration => registration.Name is HealthChecks.Store or HealthChecks.Broker,
             ResultStatusCodes = FailUnlessHealthy(StatusCodes.Status500InternalServerError),
             ResponseWriter = WriteLegacyAsync,
         }).ExcludeFromDescription();

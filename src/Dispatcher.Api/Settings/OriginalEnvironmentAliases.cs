@@ -37,6 +37,20 @@ public static class OriginalEnvironmentAliases
     /// <summary>The setting <c>PORT</c> maps to: ASP.NET Core's <c>urls</c>, as <c>http://+:PORT</c>.</summary>
     public const string Urls = "urls";
 
+    /// <summary>
+    /// The settings an Open Integration Hub deployment gets by default, whenever at least one of the original
+    /// variables is present (the service then stands in for the Node dispatcher): dispatches go to the shared
+    /// <c>sdf-adapter</c> queue only, as the original's bindings (a queue per flow would pile up: nobody reads it there),
+    /// and CORS reflects any origin with credentials, as the original. Like every alias, each is the lowest-precedence
+    /// value: <c>Messaging:Destination</c> or <c>Cors:*</c> given under their own names win.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> DeploymentDefaults { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["Messaging:Destination"] = "SharedQueue",
+        ["Cors:AllowedOrigins:0"] = "*",
+        ["Cors:AllowCredentials"] = "true",
+    };
+
     /// <summary>Adds the aliases found in the process environment as the lowest-precedence source.</summary>
     public static IConfigurationBuilder AddOriginalEnvironmentAliases(this IConfigurationBuilder builder, IDictionary? environment = null)
     {
@@ -93,6 +107,14 @@ public static class OriginalEnvironmentAliases
                     "(Auth:Mode=Jwt with Authentication:Schemes:Bearer:Authority and ValidAudiences; see docs/authentication.md).");
             default:
                 throw new InvalidSettingException($"INTROSPECT_TYPE (alias of {AuthMode}) must be 'basic', got '{introspectType}'.");
+        }
+
+        if (settings.Count > 0)
+        {
+            foreach (var (setting, value) in DeploymentDefaults)
+            {
+                settings[setting] = value;
+            }
         }
 
         return settings;

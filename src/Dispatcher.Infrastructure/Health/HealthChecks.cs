@@ -10,13 +10,22 @@ public static class HealthChecks
     public const string FlowRepository = "flowRepository";
 
     /// <summary>
-    /// The tag MassTransit gives its bus health check (registered by <c>AddMassTransit</c> as <c>masstransit-bus</c>):
-    /// it reflects the live state of the bus's receive endpoints, so a lost RabbitMQ connection turns it unhealthy.
+    /// The tag of the event path check (<see cref="Broker"/>): the event-bus receive endpoint's live state, so a lost
+    /// RabbitMQ connection turns it unhealthy, and it is healthy again as soon as that endpoint consumes again.
     /// </summary>
-    public const string BusTag = "masstransit";
+    public const string BusTag = "bus";
 
-    /// <summary>The component name the bus check is reported under.</summary>
+    /// <summary>The tag left on MassTransit's own whole-bus check, which decides nothing (diagnostics only).</summary>
+    public const string MassTransitTag = "masstransit";
+
+    /// <summary>The event path: the endpoint consuming the platform's events (<c>Messaging:Queue</c>). Fails readiness.</summary>
     public const string Broker = "broker";
+
+    /// <summary>The <c>RecordChanged</c> contract endpoint, reported separately: degraded, never failing readiness.</summary>
+    public const string Contracts = "contracts";
+
+    /// <summary>Per-flow dispatch queues nobody reads (queue-per-flow mode): degraded, never failing readiness.</summary>
+    public const string DispatchQueues = "dispatchQueues";
 
     /// <summary>The tag of the checks that decide readiness (MassTransit tags its check the same way).</summary>
     public const string ReadyTag = "ready";

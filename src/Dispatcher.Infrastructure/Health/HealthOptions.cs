@@ -25,6 +25,13 @@ public sealed class HealthOptions
     /// </summary>
     public TimeSpan ErrorQueueProbeInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How often the depth and consumers of the per-flow dispatch queues are read (only with
+    /// <c>Messaging:Destination=QueuePerFlow</c> and a broker), to report queues that nobody reads; <c>00:00:00</c>
+    /// turns the probe off.
+    /// </summary>
+    public TimeSpan DispatchQueueProbeInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary><see cref="TimeoutSeconds"/> as a time span.</summary>
     public TimeSpan Timeout => TimeSpan.FromSeconds(TimeoutSeconds);
 }

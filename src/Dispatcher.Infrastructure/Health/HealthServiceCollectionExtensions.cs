@@ -1,4 +1,5 @@
 using Dispatcher.Infrastructure.Messaging;
+using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -11,9 +12,10 @@ public static class HealthServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the checks readiness depends on, each tagged <see cref="HealthChecks.ReadyTag"/>: the store always, the
-    /// Flow Repository when <c>FlowRepository:BaseUrl</c> is set. The bus check (the broker's live connection state,
-    /// or the in-memory bus) is MassTransit's own, added by <c>AddMassTransit</c>. Also adds the error-queue depth
-    /// probe when a broker is configured. Settings: section <c>Health</c> (<see cref="HealthOptions"/>).
+    /// Flow Repository when <c>FlowRepository:BaseUrl</c> is set, the event-bus endpoint (<see cref="HealthChecks.Broker"/>);
+    /// reported without failing readiness: the contract endpoint and, with a broker in queue-per-flow mode, unread
+    /// dispatch queues. Also adds the error-queue depth probe when a broker is configured. Settings: section
+    /// <c>Health</c> (<see cref="HealthOptions"/>).
     /// </summary>
     public static IHealthChecksBuilder AddDispatcherHealthChecks(this IServiceCollection services, IConfiguration configuration)
     {
@@ -22,6 +24,7 @@ public static class HealthServiceCollectionExtensions
             .BindConfiguration(HealthOptions.Section)
             .ValidateDataAnnotations()
             .Validate(o => o.ErrorQueueProbeInterval >= TimeSpan.Zero, $"{HealthOptions.Section}:ErrorQueueProbeInterval must not be negative.")
+            .Validate(o => o.DispatchQueueProbeInterval >= TimeSpan.Zero, $"{HealthOptions.Section}:DispatchQueueProbeInterval must not be negative.")
             .Validate(o => Uri.TryCreate(o.FlowRepositoryPath, UriKind.Relative, out _), $"{HealthOptions.Section}:FlowRepositoryPath must be a relative path.")
             .ValidateOnStart();
         // Read now for the registrations; an invalid value is reported by the validation above, not by a registration.
@@ -39,10 +42,31 @@ public static class HealthServiceCollectionExtensions
             builder.AddCheck<FlowRepositoryHealthCheck>(HealthChecks.FlowRepository, tags: [HealthChecks.ReadyTag], timeout: timeout);
         }
 
-        if (!string.IsNullOrWhiteSpace(configuration[$"{MessagingOptions.Section}:{nameof(MessagingOptions.RabbitMqUrl)}"]))
+        var messaging = configuration.GetSection(MessagingOptions.Section).Get<MessagingOptions>() ?? new MessagingOptions();
+        builder.Add(new HealthCheckRegistration(
+            HealthChecks.Broker,
+            provider => new BusEndpointHealthCheck(provider.GetRequiredService<IBusControl>(), messaging.Queue, HealthStatus.Unhealthy, listEndpoints: true),
+            HealthStatus.Unhealthy,
+            [HealthChecks.ReadyTag, HealthChecks.BusTag],
+            timeout));
+        builder.Add(new HealthCheckRegistration(
+            HealthChecks.Contracts,
+            provider => new BusEndpointHealthCheck(provider.GetRequiredService<IBusControl>(), $"{messaging.Queue}-record-changed", HealthStatus.Degraded, listEndpoints: false),
+            HealthStatus.Degraded,
+            [HealthChecks.ReadyTag],
+            timeout));
+        if (messaging.UsesRabbitMq)
         {
             services.AddSingleton<ErrorQueueDepthProbe>();
             services.AddHostedService(provider => provider.GetRequiredService<ErrorQueueDepthProbe>());
+            services.AddSingleton<DispatchQueueMonitor>();
+            services.AddHostedService(provider => provider.GetRequiredService<DispatchQueueMonitor>());
+            builder.Add(new HealthCheckRegistration(
+                HealthChecks.DispatchQueues,
+                provider => provider.GetRequiredService<DispatchQueueMonitor>(),
+                HealthStatus.Degraded,
+                [HealthChecks.ReadyTag],
+                timeout));
         }
 
         return builder;

@@ -79,6 +79,13 @@ public sealed class MessagingOptions
     /// <summary>How long one publish may wait for the broker's confirm before it counts as failed (and is retried).</summary>
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long an event already received keeps waiting for a lost broker connection to come back so its copies not
+    /// yet confirmed can be published (with the same ids) and the event finished, instead of failing half dispatched.
+    /// The platform publishes its events non-persistent: one abandoned here would not come again after a broker restart.
+    /// </summary>
+    public TimeSpan CompletionTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Channels used for publishing dispatches (confirms are awaited concurrently on each).</summary>
     [Range(1, 64)]
     public int PublishChannels { get; set; } = 4;

@@ -8,6 +8,7 @@ using Dispatcher.Infrastructure.Messaging.Routing;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Dispatcher.Infrastructure.Messaging;
@@ -24,6 +25,7 @@ internal static class MessagingServiceCollectionExtensions
             .ValidateOnStart();
         var options = section.Get<MessagingOptions>() ?? new MessagingOptions();
         services.AddSingleton(sp => new OihEventReader(sp.GetRequiredService<IOptions<MessagingOptions>>().Value));
+        services.AddSingleton<RecordPartitions>();
 
         // Before the bus: hosted services start in order, and no event may be consumed before routing is loaded.
         services.AddHostedService<RoutingTableLoader>();
@@ -55,11 +57,24 @@ internal static class MessagingServiceCollectionExtensions
                     endpoint.Temporary = true;
                     endpoint.InstanceId = $"-{Environment.MachineName}-{Guid.NewGuid():N}";
                 });
+            // Readiness follows the event-bus endpoint and the contract endpoint separately (Health/BusEndpointHealthCheck),
+            // not MassTransit's whole-bus check, which stays registered for diagnostics only.
+            bus.ConfigureHealthCheckOptions(health =>
+            {
+                health.Tags.Clear();
+                health.Tags.Add(Health.HealthChecks.MassTransitTag);
+            });
             if (options.UsesRabbitMq)
             {
                 bus.UsingRabbitMq((context, cfg) =>
                 {
                     cfg.Host(new Uri(options.RabbitMqUrl!));
+                    if (!ReceiveReconnectPolicy.TryApply(cfg))
+                    {
+                        context.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ReceiveReconnectPolicy))
+                            .LogWarning("Could not bound the receive endpoints' reconnect back-off (MassTransit internals changed); endpoints may wait up to 30 s after the broker returns");
+                    }
+
                     cfg.ConfigureEndpoints(context);
                 });
             }

@@ -23,7 +23,7 @@ public sealed class HealthEndpointTests
         readyStatus.Should().Be(HttpStatusCode.OK, ready.ToJsonString());
         ready["status"]!.GetValue<string>().Should().Be("Healthy");
         var components = ready["components"]!.AsObject();
-        components.Select(c => c.Key).Should().BeEquivalentTo("store", "broker");
+        components.Select(c => c.Key).Should().BeEquivalentTo("store", "broker", "contracts");
         components["store"]!["status"]!.GetValue<string>().Should().Be("Healthy");
         components["broker"]!["status"]!.GetValue<string>().Should().Be("Healthy");
         components["broker"]!["transport"]!.GetValue<string>().Should().Be("in-memory");

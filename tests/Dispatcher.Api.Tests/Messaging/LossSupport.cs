@@ -379,9 +379,12 @@ internal sealed class LossCollector : IAsyncDisposable
 /// <summary>Connections of the loss tests' own clients.</summary>
 internal static class LossConnections
 {
+    /// <summary>The broker the loss tests' clients use: the shared test broker unless a test points them at its own node.</summary>
+    public static string Url { get; set; } = TestBroker.Url;
+
     public static ConnectionFactory Factory(string name) => new()
     {
-        Uri = new Uri(TestBroker.Url),
+        Uri = new Uri(Url),
         AutomaticRecoveryEnabled = true,
         TopologyRecoveryEnabled = false,
         NetworkRecoveryInterval = TimeSpan.FromMilliseconds(500),

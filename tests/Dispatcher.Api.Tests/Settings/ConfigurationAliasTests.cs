@@ -58,6 +58,33 @@ public sealed class ConfigurationAliasTests
         configuration["urls"].Should().BeNull();
     }
 
+    [Test]
+    public void An_oih_deployment_defaults_to_the_shared_queue_and_the_originals_cors_and_explicit_settings_win()
+    {
+        var deployment = new ConfigurationBuilder()
+            .AddOriginalEnvironmentAliases(new Hashtable { ["QUEUE_URL"] = "amqp://rabbit/" })
+            .Build();
+        var explicitly = new ConfigurationBuilder()
+            .AddOriginalEnvironmentAliases(new Hashtable { ["QUEUE_URL"] = "amqp://rabbit/" })
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Messaging:Destination"] = "QueuePerFlow",
+                ["Cors:AllowedOrigins:0"] = "https://ui.example.com",
+                ["Cors:AllowCredentials"] = "false",
+            })
+            .Build();
+        var none = new ConfigurationBuilder().AddOriginalEnvironmentAliases(new Hashtable()).Build();
+
+        deployment["Messaging:Destination"].Should().Be("SharedQueue");
+        deployment["Cors:AllowedOrigins:0"].Should().Be("*");
+        deployment["Cors:AllowCredentials"].Should().Be("true");
+        explicitly["Messaging:Destination"].Should().Be("QueuePerFlow");
+        explicitly["Cors:AllowedOrigins:0"].Should().Be("https://ui.example.com");
+        explicitly["Cors:AllowCredentials"].Should().Be("false");
+        none["Messaging:Destination"].Should().BeNull("without any original variable the service's own default (QueuePerFlow) holds");
+        none["Cors:AllowedOrigins:0"].Should().BeNull();
+    }
+
     [TestCase("PORT", "http", "PORT (alias of urls) must be a port number between 1 and 65535, got 'http'.")]
     [TestCase("PORT", "70000", "PORT (alias of urls) must be a port number between 1 and 65535, got '70000'.")]
     [TestCase("INTROSPECT_TYPE", "oidc", "INTROSPECT_TYPE=oidc is not supported*")]

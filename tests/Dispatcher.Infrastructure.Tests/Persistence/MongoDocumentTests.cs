@@ -97,7 +97,7 @@ public sealed class MongoDocumentTests
 
         var bson = ConfigurationDocumentMapper.ToDocument(configuration, version: 7).ToBsonDocument();
 
-        bson.Names.Should().Equal("_id", "tenant", "name", "dataModel", "applications", "createdAt", "updatedAt", "version");
+        bson.Names.Should().Equal("_id", "tenant", "name", "dataModel", "applications", "createdAt", "updatedAt", "__v", "version");
         bson["_id"].Should().Be(ObjectId.Parse(configuration.Id.Value));
         bson["tenant"].Should().Be(new BsonString("tenant-a"));
         bson["version"].Should().Be(new BsonInt64(7));

@@ -14,8 +14,10 @@ public sealed class TestBroker : IAsyncDisposable
     private readonly List<string> _queues = [];
     private IConnection? _connection;
 
-    public TestBroker()
+    /// <summary>Isolated names on the shared test broker, or on the broker at <paramref name="url"/> (a private node).</summary>
+    public TestBroker(string? url = null)
     {
+        BrokerUrl = url ?? Url;
         var suffix = Guid.NewGuid().ToString("N")[..10];
         Exchange = $"event-bus-{suffix}";
         ServiceQueue = $"dispatcher-service-{suffix}";
@@ -26,6 +28,9 @@ public sealed class TestBroker : IAsyncDisposable
         ? url
         : "amqp://guest:guest@127.0.0.1:5672/";
 
+    /// <summary>The URL of the broker this instance works on.</summary>
+    public string BrokerUrl { get; }
+
     /// <summary>This test's event bus exchange.</summary>
     public string Exchange { get; }
 
@@ -35,7 +40,7 @@ public sealed class TestBroker : IAsyncDisposable
     /// <summary>The settings that point the service at this broker and these names.</summary>
     public IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
-        ["Messaging:RabbitMqUrl"] = Url,
+        ["Messaging:RabbitMqUrl"] = BrokerUrl,
         ["Messaging:Exchange"] = Exchange,
         ["Messaging:Queue"] = ServiceQueue,
     };
@@ -211,5 +216,5 @@ public sealed class TestBroker : IAsyncDisposable
     }
 
     private async Task<IConnection> ConnectionAsync() =>
-        _connection ??= await new ConnectionFactory { Uri = new Uri(Url), ClientProvidedName = "dispatcher-tests" }.CreateConnectionAsync();
+        _connection ??= await new ConnectionFactory { Uri = new Uri(BrokerUrl), ClientProvidedName = "dispatcher-tests" }.CreateConnectionAsync();
 }

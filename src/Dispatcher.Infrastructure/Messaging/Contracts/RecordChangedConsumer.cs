@@ -13,7 +13,10 @@ namespace Dispatcher.Infrastructure.Messaging.Contracts;
 
 /// <summary>Consumes <see cref="RecordChanged"/> from .NET services; same application command as the event-bus consumer.</summary>
 public sealed class RecordChangedConsumer(
-    IMediator mediator, DispatcherMetrics metrics, Microsoft.Extensions.Options.IOptions<MessagingOptions> options) : IConsumer<RecordChanged>
+    IMediator mediator,
+    DispatcherMetrics metrics,
+    Microsoft.Extensions.Options.IOptions<MessagingOptions> options,
+    Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime) : IConsumer<RecordChanged>
 {
     /// <inheritdoc />
     public async Task Consume(ConsumeContext<RecordChanged> context)
@@ -26,7 +29,8 @@ public sealed class RecordChangedConsumer(
             var identity = message.EventId.ToString("N");
             var correlation = context.CorrelationId?.ToString("N") ?? identity;
             var hops = context.Headers.Get<int>(OihEventConsumer.HopHeader) ?? 0;
-            await mediator.Send(new DispatchRecordEvent(recordEvent, identity, correlation, hops), context.CancellationToken);
+            using var completion = new CompletionToken(context, lifetime);
+            await mediator.Send(new DispatchRecordEvent(recordEvent, identity, correlation, hops), completion.Token);
         }
         catch (Exception e) when (EventFailures.IsFinal(context, e, options.Value))
         {

@@ -35,7 +35,16 @@ public sealed partial class RabbitMqDispatchPublisher(
     // Between a connection loss and the end of its automatic recovery the client owns the channels: do not replace them.
     private volatile bool _recovering;
 
+    /// <summary>The target flows whose destination this instance has declared (dispatched to) since it started.</summary>
+    internal IReadOnlyCollection<FlowId> EnsuredFlows => [.. _ensured.Keys];
+
     /// <inheritdoc />
+    /// <remarks>
+    /// A copy whose publish failed because the connection or its channel went away (not a return, a nack or a slow
+    /// confirm on a healthy connection) is published again, with the same message id, once the client has recovered
+    /// the connection — for up to <see cref="MessagingOptions.CompletionTimeout"/>. Copies confirmed before are not
+    /// repeated. So an event received before a broker restart is finished after it: never left half dispatched.
+    /// </remarks>
     public async Task PublishAsync(IReadOnlyList<OutgoingDispatch> dispatches, CancellationToken cancellationToken)
     {
         if (dispatches.Count == 0)
@@ -43,13 +52,41 @@ public sealed partial class RabbitMqDispatchPublisher(
             return;
         }
 
+        var bodies = DispatchBodyTemplate.WriteBodies(dispatches, _options.ServiceName, timeProvider.GetUtcNow());
+        var pending = Enumerable.Range(0, dispatches.Count).ToList();
+        var giveUpAt = timeProvider.GetUtcNow() + _options.CompletionTimeout;
+        while (true)
+        {
+            var lost = await PublishRoundAsync(dispatches, bodies, pending, cancellationToken);
+            if (lost.Count == 0)
+            {
+                return;
+            }
+
+            if (timeProvider.GetUtcNow() >= giveUpAt)
+            {
+                throw lost[0].Failure;
+            }
+
+            LogWaitingForConnection(lost.Count, dispatches.Count);
+            await WaitForConnectionAsync(giveUpAt, cancellationToken);
+            pending = [.. lost.Select(l => l.Index)];
+        }
+    }
+
+    /// <summary>
+    /// Publishes the copies at <paramref name="indexes"/> and waits for all of them. Throws the first failure that is
+    /// not a lost connection; returns the copies lost with the connection (to publish again).
+    /// </summary>
+    private async Task<List<(int Index, Exception Failure)>> PublishRoundAsync(
+        IReadOnlyList<OutgoingDispatch> dispatches, ReadOnlyMemory<byte>[] bodies, List<int> indexes, CancellationToken cancellationToken)
+    {
         var channels = await ChannelsAsync(cancellationToken);
-        // Never wait for a confirm forever: a broker that went away must fail the event so it is retried.
+        // Never wait for a confirm forever: a broker that went away must fail the publish so it is repeated.
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.PublishTimeout);
-        var bodies = DispatchBodyTemplate.WriteBodies(dispatches, _options.ServiceName, timeProvider.GetUtcNow());
-        var publishes = new Task[dispatches.Count];
-        for (var i = 0; i < dispatches.Count; i++)
+        var publishes = new Task[indexes.Count];
+        for (var i = 0; i < indexes.Count; i++)
         {
             var index = (int)((uint)Interlocked.Increment(ref _next) % (uint)channels.Length);
             var channel = channels[index];
@@ -58,11 +95,68 @@ public sealed partial class RabbitMqDispatchPublisher(
                 channel = await ReopenPublishChannelAsync(index, channel, timeout.Token);
             }
 
-            publishes[i] = PublishOneAsync(channel, dispatches[i], bodies[i], cancellationToken, timeout.Token);
+            publishes[i] = PublishOneAsync(channel, dispatches[indexes[i]], bodies[indexes[i]], cancellationToken, timeout.Token);
         }
 
-        await Task.WhenAll(publishes);
+        try
+        {
+            await Task.WhenAll(publishes);
+            return [];
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            var lost = new List<(int, Exception)>();
+            Exception? failure = null;
+            for (var i = 0; i < publishes.Length; i++)
+            {
+                if (publishes[i].Exception?.InnerException is not { } error)
+                {
+                    continue;
+                }
+
+                if (IsConnectionLoss(error))
+                {
+                    lost.Add((indexes[i], error));
+                }
+                else
+                {
+                    failure ??= error;
+                }
+            }
+
+            if (failure is not null)
+            {
+                // The event fails and is retried as a whole; copies confirmed now come again with the same ids.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            }
+
+            return lost;
+        }
     }
+
+    /// <summary>
+    /// A publish that failed because the connection went away (not because of the message): its channel was closed
+    /// under it, the broker was unreachable, or it was interrupted or unconfirmed while the connection is down.
+    /// </summary>
+    private bool IsConnectionLoss(Exception error) => error is DispatchNotDeliveredException { InnerException: { } inner } && inner switch
+    {
+        AlreadyClosedException or BrokerUnreachableException => true,
+        OperationInterruptedException or OperationCanceledException => !CanReplaceChannels,
+        _ => false,
+    };
+
+    /// <summary>Waits until the client has recovered the connection (or <paramref name="giveUpAt"/>).</summary>
+    private async Task WaitForConnectionAsync(DateTimeOffset giveUpAt, CancellationToken cancellationToken)
+    {
+        // Let the client notice the loss first: a publish can fail before the shutdown event arrives.
+        await Task.Delay(RecoveryPoll, timeProvider, cancellationToken);
+        while (!CanReplaceChannels && timeProvider.GetUtcNow() < giveUpAt)
+        {
+            await Task.Delay(RecoveryPoll, timeProvider, cancellationToken);
+        }
+    }
+
+    private static readonly TimeSpan RecoveryPoll = TimeSpan.FromMilliseconds(100);
 
     /// <inheritdoc />
     public async Task EnsureAsync(FlowId flowId, CancellationToken cancellationToken)
@@ -72,6 +166,25 @@ public sealed partial class RabbitMqDispatchPublisher(
             return;
         }
 
+        var giveUpAt = timeProvider.GetUtcNow() + _options.CompletionTimeout;
+        while (true)
+        {
+            try
+            {
+                await DeclareDestinationAsync(flowId, cancellationToken);
+                return;
+            }
+            catch (Exception e) when (e is AlreadyClosedException or BrokerUnreachableException or OperationInterruptedException
+                && !CanReplaceChannels && _connection is not null && timeProvider.GetUtcNow() < giveUpAt)
+            {
+                // The connection is being recovered: an event in hand waits for it rather than failing.
+                await WaitForConnectionAsync(giveUpAt, cancellationToken);
+            }
+        }
+    }
+
+    private async Task DeclareDestinationAsync(FlowId flowId, CancellationToken cancellationToken)
+    {
         var channel = await TopologyChannelAsync(cancellationToken);
         var routingKey = DispatchNames.RoutingKey(flowId);
         var queue = _options.Destination == DispatchDestinationMode.SharedQueue ? _options.SharedQueue : routingKey;
@@ -323,6 +436,9 @@ public sealed partial class RabbitMqDispatchPublisher(
             // Already gone.
         }
     }
+
+    [LoggerMessage(LogLevel.Warning, "{Lost} of {Total} dispatches of an event were lost with the broker connection; publishing them again (same ids) once it is back")]
+    private partial void LogWaitingForConnection(int lost, int total);
 
     [LoggerMessage(LogLevel.Information, "Dispatch publisher connected to {Endpoint}")]
     private partial void LogConnected(string endpoint);

@@ -2,6 +2,7 @@ using Dispatcher.Application.Common.Telemetry;
 using Dispatcher.Application.Dispatching;
 using MassTransit;
 using Mediator;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Dispatcher.Infrastructure.Messaging.EventBus;
@@ -11,7 +12,12 @@ namespace Dispatcher.Infrastructure.Messaging.EventBus;
 /// hands them to the application as <see cref="DispatchRecordEvent"/>. Thin on purpose: parsing here, work there.
 /// </summary>
 public sealed class OihEventConsumer(
-    IMediator mediator, OihEventReader reader, DispatcherMetrics metrics, IOptions<MessagingOptions> options) : IConsumer<OihEvent>
+    IMediator mediator,
+    OihEventReader reader,
+    DispatcherMetrics metrics,
+    IOptions<MessagingOptions> options,
+    IHostApplicationLifetime lifetime,
+    RecordPartitions partitions) : IConsumer<OihEvent>
 {
     /// <summary>The AMQP header carrying how many dispatcher hops a message has made.</summary>
     public const string HopHeader = "x-dispatcher-hops";
@@ -26,7 +32,10 @@ public sealed class OihEventConsumer(
             var identity = context.MessageId?.ToString("N") ?? MessageIds.FromBody(context.ReceiveContext.Body.GetBytes());
             var correlation = context.CorrelationId?.ToString("N") ?? identity;
             var hops = context.Headers.Get<int>(HopHeader) ?? 0;
-            await mediator.Send(new DispatchRecordEvent(recordEvent, identity, correlation, hops), context.CancellationToken);
+            using var completion = new CompletionToken(context, lifetime);
+            // Events about the same record, one at a time and in arrival order.
+            using var turn = await partitions.EnterAsync(OihEventReader.PartitionKey(context.Message), completion.Token);
+            await mediator.Send(new DispatchRecordEvent(recordEvent, identity, correlation, hops), completion.Token);
         }
         catch (Exception e) when (EventFailures.IsFinal(context, e, options.Value))
         {

@@ -6,7 +6,7 @@ namespace Dispatcher.Infrastructure.Messaging.EventBus;
 /// <summary>
 /// The endpoint policy of <see cref="OihEventConsumer"/>: the ecosystem's queue and bindings declared with its own
 /// flags (durable, not exclusive, not auto-delete, no arguments), raw JSON without a content type (read by
-/// <see cref="EventBusSerializerFactory"/>, which never fails), bounded concurrency, per-record ordering, retries with
+/// <see cref="EventBusSerializerFactory"/>, which never fails), bounded concurrency, retries with
 /// backoff that skip permanent failures, and then the error queue with the whole failure as the reason.
 /// </summary>
 public sealed class OihEventConsumerDefinition : ConsumerDefinition<OihEventConsumer>
@@ -57,7 +57,6 @@ public sealed class OihEventConsumerDefinition : ConsumerDefinition<OihEventCons
         }
 
         endpointConfigurator.UseEventRetry(_options);
-        consumerConfigurator.Message<OihEvent>(message =>
-            message.UsePartitioner(_options.Partitions, consume => OihEventReader.PartitionKey(consume.Message)));
+        // Per-record ordering is kept by the consumer itself (RecordPartitions), not MassTransit's partitioner.
     }
 }

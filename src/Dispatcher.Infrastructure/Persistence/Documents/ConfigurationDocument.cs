@@ -26,6 +26,14 @@ internal sealed class ConfigurationDocument
     /// <summary>UTC, whole milliseconds (the precision of a BSON date).</summary>
     public DateTime UpdatedAt { get; set; }
 
+    /// <summary>
+    /// MongoDB only: Mongoose's version key <c>__v</c>, written as the original does on create (0) so the original
+    /// service reads and saves documents written here as its own; the original changes it only when it saves a loaded
+    /// document whose arrays changed, which its routes do not do.
+    /// </summary>
+    [JsonIgnore]
+    public int MongooseVersion { get; set; }
+
     /// <summary>Optimistic-concurrency version; absent (0) in documents written by the original service.</summary>
     public long Version { get; set; }
 

@@ -33,14 +33,18 @@ internal static class ConfigurationDocumentMapper
         ArgumentNullException.ThrowIfNull(document);
         try
         {
+            // Documents of the original service written before its timestamps (or imported without them): the creation
+            // time is the one in the ObjectId, and an unchanged document was last updated then.
+            var createdAt = document.CreatedAt == default ? ObjectIdTime(document.Id) : FromStoredTime(document.CreatedAt);
+            var updatedAt = document.UpdatedAt == default ? createdAt : FromStoredTime(document.UpdatedAt);
             return Configuration.Rehydrate(
                 ConfigurationId.Parse(document.Id),
                 TenantId.Parse(document.Tenant),
                 document.Name ?? string.Empty,
                 document.DataModel,
                 (document.Applications ?? []).Select(ToDomain),
-                FromStoredTime(document.CreatedAt),
-                FromStoredTime(document.UpdatedAt),
+                createdAt,
+                updatedAt,
                 document.Version);
         }
         catch (DomainRuleViolationException e)
@@ -55,6 +59,12 @@ internal static class ConfigurationDocumentMapper
         var ticks = value.UtcDateTime.Ticks;
         return new DateTime(ticks - (ticks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc);
     }
+
+    /// <summary>The creation time an ObjectId carries (its first 4 bytes: seconds since the Unix epoch).</summary>
+    private static DateTimeOffset ObjectIdTime(string id) =>
+        id.Length == 24 && uint.TryParse(id.AsSpan(0, 8), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : DateTimeOffset.UnixEpoch;
 
     private static DateTimeOffset FromStoredTime(DateTime value) =>
         new(value.Kind == DateTimeKind.Local ? value.ToUniversalTime() : DateTime.SpecifyKind(value, DateTimeKind.Utc));
@@ -98,7 +108,9 @@ internal static class ConfigurationDocumentMapper
     private static App ToDomain(AppDocument document) => App.Create(
         AppId.Parse(document.Id),
         ApplicationUid.Parse(document.ApplicationUid),
-        document.ApplicationName,
+        // Optional in the original's model (its flow names then read "… for undefined"); required here. The uid
+        // names the app instead, and is written back as its name.
+        string.IsNullOrWhiteSpace(document.ApplicationName) ? document.ApplicationUid : document.ApplicationName,
         ToDomain(document.Outbound, Direction.Outbound),
         ToDomain(document.Inbound, Direction.Inbound),
         document.AdapterComponentId,

@@ -32,11 +32,13 @@ internal static class MongoDocumentMaps
             map.MapMember(d => d.Applications).SetElementName("applications");
             map.MapMember(d => d.CreatedAt).SetElementName("createdAt");
             map.MapMember(d => d.UpdatedAt).SetElementName("updatedAt");
+            // Mongoose's version key, so the original service reads and saves these documents as its own.
+            map.MapMember(d => d.MongooseVersion).SetElementName("__v").SetDefaultValue(0);
             // Absent in the original service's documents: reads as 0.
             map.MapMember(d => d.Version).SetElementName("version").SetDefaultValue(0L);
             map.MapMember(d => d.FlowWork).SetElementName(MongoFlowWork.ArrayField).SetIgnoreIfNull(true);
             map.MapMember(d => d.Deleted).SetElementName(MongoFlowWork.DeletedField).SetDefaultValue(false).SetIgnoreIfDefault(true);
-            // The original service's documents carry Mongoose's "__v"; it is not ours.
+            // Whatever else a document of the original service carries is not ours.
             map.SetIgnoreExtraElements(true);
         });
 
