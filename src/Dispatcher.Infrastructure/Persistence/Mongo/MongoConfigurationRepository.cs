@@ -3,6 +3,9 @@ using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Common.Errors;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Infrastructure.Persistence.Documents;
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using MongoDB.Driver;
 
 namespace Dispatcher.Infrastructure.Persistence.Mongo;
@@ -13,17 +16,26 @@ namespace Dispatcher.Infrastructure.Persistence.Mongo;
 /// same document, in the same single-document update (<see cref="MongoFlowWork"/>); a delete leaves a tombstone
 /// holding the work until it is done. Reads never see tombstones.
 /// </summary>
-internal sealed class MongoConfigurationRepository : IConfigurationRepository
+/// <remarks>
+/// A document this service cannot read — written by the original service under its looser schema, e.g. an inbound
+/// flow without an operation — is left out of every read (logged once, with the reason) instead of failing the
+/// tenant's list or the routing table's load: docs/migrating-from-oih.md shows how to find such documents.
+/// </remarks>
+internal sealed partial class MongoConfigurationRepository : IConfigurationRepository
 {
     /// <summary>The collection name, as in the original service.</summary>
     public const string CollectionName = "configurations";
 
     private readonly IMongoCollection<ConfigurationDocument> _collection;
 
-    public MongoConfigurationRepository(IMongoDatabase database)
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, bool> _reported = new(StringComparer.Ordinal);
+
+    public MongoConfigurationRepository(IMongoDatabase database, ILogger<MongoConfigurationRepository>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         _collection = Collection(database);
+        _logger = logger ?? NullLogger<MongoConfigurationRepository>.Instance;
     }
 
     /// <summary>The typed collection; registers the class maps first (the collection binds its serializer).</summary>
@@ -37,7 +49,7 @@ internal sealed class MongoConfigurationRepository : IConfigurationRepository
     {
         var document = await _collection.Find(ConfigurationFilters.ByTenantAndId(tenant, id))
             .FirstOrDefaultAsync(cancellationToken);
-        return document is null ? null : ConfigurationDocumentMapper.ToDomain(document);
+        return document is null ? null : Readable(document);
     }
 
     public async Task<IReadOnlyList<Configuration>> ListAsync(TenantId tenant, CancellationToken cancellationToken)
@@ -45,7 +57,7 @@ internal sealed class MongoConfigurationRepository : IConfigurationRepository
         var documents = await _collection.Find(ConfigurationFilters.ByTenant(tenant))
             .Sort(ConfigurationFilters.OldestFirst)
             .ToListAsync(cancellationToken);
-        return documents.ConvertAll(ConfigurationDocumentMapper.ToDomain);
+        return [.. documents.Select(Readable).OfType<Configuration>()];
     }
 
     public async Task AddAsync(Configuration configuration, IReadOnlyCollection<FlowWork> work, CancellationToken cancellationToken)
@@ -114,7 +126,7 @@ internal sealed class MongoConfigurationRepository : IConfigurationRepository
     public async Task<Configuration?> FindBySourceFlowAsync(FlowId flowId, CancellationToken cancellationToken)
     {
         var document = await _collection.Find(ConfigurationFilters.BySourceFlow(flowId)).FirstOrDefaultAsync(cancellationToken);
-        return document is null ? null : ConfigurationDocumentMapper.ToDomain(document);
+        return document is null ? null : Readable(document);
     }
 
     public async IAsyncEnumerable<Configuration> StreamAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
@@ -124,10 +136,34 @@ internal sealed class MongoConfigurationRepository : IConfigurationRepository
         {
             foreach (var document in cursor.Current)
             {
-                yield return ConfigurationDocumentMapper.ToDomain(document);
+                if (Readable(document) is { } configuration)
+                {
+                    yield return configuration;
+                }
             }
         }
     }
+
+    /// <summary>The configuration, or null (reported once per document) when the document breaks a domain rule.</summary>
+    private Configuration? Readable(ConfigurationDocument document)
+    {
+        try
+        {
+            return ConfigurationDocumentMapper.ToDomain(document);
+        }
+        catch (InvalidDataException e)
+        {
+            if (_reported.TryAdd(document.Id, true))
+            {
+                LogUnreadable(document.Id, e.Message);
+            }
+
+            return null;
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Configuration {ConfigurationId} is left out of every read: {Reason}")]
+    private partial void LogUnreadable(string configurationId, string reason);
 
     private static ConcurrencyConflictException Conflict(Configuration configuration) =>
         new($"Configuration '{configuration.Id}' changed or was deleted since version {configuration.Version} was read.");
