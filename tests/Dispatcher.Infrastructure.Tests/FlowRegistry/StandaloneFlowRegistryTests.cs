@@ -53,6 +53,41 @@ public sealed class StandaloneFlowRegistryTests
         });
     }
 
+    [Test]
+    public async Task Listing_pages_through_every_flow_by_id_with_its_status_owner_and_creation_time()
+    {
+        var definitions = Enumerable.Range(0, 5).Select(i => Outbound($"App {i}")).ToList();
+        var created = new List<FlowId>();
+        foreach (var definition in definitions)
+        {
+            created.Add(await _registry.CreateAsync(definition, Caller, CancellationToken.None));
+        }
+
+        await _registry.StartAsync(created[0], Caller, CancellationToken.None);
+        _time.Advance(TransitionDelay);
+
+        var pages = new List<FlowPage>();
+        string? page = null;
+        do
+        {
+            var next = await _registry.ListAsync(page, 2, CancellationToken.None);
+            pages.Add(next);
+            page = next.Next;
+        }
+        while (page is not null);
+
+        pages.Select(p => p.Flows.Count).Should().Equal(2, 2, 1);
+        var flows = pages.SelectMany(p => p.Flows).ToList();
+        flows.Select(f => f.Id.Value).Should().BeInAscendingOrder(StringComparer.Ordinal).And.BeEquivalentTo(created.Select(f => f.Value));
+        flows.Single(f => f.Id == created[0]).Status.Should().Be(FlowStatus.Active, "transitions due are settled");
+        for (var i = 0; i < created.Count; i++)
+        {
+            flows.Single(f => f.Id == created[i]).Should().Be(new FlowSummary(
+                created[i], i == 0 ? FlowStatus.Active : FlowStatus.Inactive,
+                new FlowOwner(definitions[i].ConfigurationId, definitions[i].Connection.Id), ConfigurationBuilder.Now));
+        }
+    }
+
     [TestCase(Operation.Create, "H&S Inbound CREATE Flow for Snazzy Contacts")]
     [TestCase(Operation.Update, "H&S Inbound UPDATE Flow for Snazzy Contacts")]
     [TestCase(Operation.Delete, "H&S Inbound DELETE Flow for Snazzy Contacts")]

@@ -191,17 +191,21 @@ public sealed class FlowRepositoryFailureTests
     }
 
     [Test]
-    public async Task Known_limit_a_post_that_times_out_after_the_repository_acted_leaves_a_placeholder_nobody_knows()
+    public async Task A_post_that_times_out_after_the_repository_acted_leaves_a_placeholder_that_names_its_owner()
     {
-        // Documented in docs/flow-repository.md: the id of a flow whose create answer never arrived is unknown.
+        // Documented in docs/flow-repository.md: the id of a flow whose create answer never arrived is unknown, but the
+        // flow names its owner, so the reconciler finds it as an orphan.
         await using var host = await StartAsync(new Dictionary<string, string?> { ["FlowRepository:AttemptTimeoutSeconds"] = "0.1" });
         host.Fake.Delay(FlowOperation.Create, 1, TimeSpan.FromMilliseconds(300), processWhenAbandoned: true);
 
-        var create = () => host.Provisioner.CreateAsync(Outbound(), Caller, default);
+        var definition = Outbound();
+        var create = () => host.Provisioner.CreateAsync(definition, Caller, default);
 
         (await create.Should().ThrowAsync<FlowRepositoryException>()).Which.Failure.Should().Be(FlowFailure.Unavailable);
-        await Eventually.HoldsAsync(() => host.Fake.Flows.Count == 1, what: "the abandoned create carried out");
+        await Eventually.HoldsAsync(() => host.Fake.Flows.Count == 1, TimeSpan.FromSeconds(15), "the abandoned create carried out");
         host.Fake.CallsTo(FlowOperation.Create).Should().Be(1, "at most one such placeholder per failed create");
+        var listed = await host.Provisioner.ListAsync(null, 10, default);
+        listed.Flows.Should().ContainSingle().Which.Owner.Should().Be(new FlowOwner(definition.ConfigurationId, definition.Connection.Id));
     }
 
     [Test]

@@ -169,4 +169,30 @@ public sealed class FlowRepositoryProvisionerTests
 
         await get.Should().ThrowAsync<OperationCanceledException>();
     }
+
+    [Test]
+    public async Task Listing_pages_through_the_repository_with_the_service_token_and_reads_each_flows_owner()
+    {
+        await using var host = await StartAsync();
+        var definitions = Enumerable.Range(0, 3).Select(_ => Outbound()).ToList();
+        foreach (var definition in definitions)
+        {
+            await host.Provisioner.CreateAsync(definition, Caller, default);
+        }
+
+        var byHand = host.Fake.AddFlow(ServiceToken, name: "Made by hand");
+
+        var first = await host.Provisioner.ListAsync(null, 3, default);
+        var second = await host.Provisioner.ListAsync(first.Next, 3, default);
+        var past = await host.Provisioner.ListAsync("3", 3, default);
+
+        first.Flows.Select(f => f.Owner).Should().Equal(definitions.Select(d => new FlowOwner(d.ConfigurationId, d.Connection.Id)));
+        first.Flows.Should().OnlyContain(f => f.Status == FlowStatus.Inactive && f.CreatedAt != null);
+        first.Next.Should().Be("2");
+        second.Flows.Should().ContainSingle().Which.Should().Match<FlowSummary>(f => f.Id.Value == byHand && f.Owner == null);
+        second.Next.Should().BeNull("a short page is the last");
+        past.Flows.Should().BeEmpty("the repository answers 404 past the last page");
+        past.Next.Should().BeNull();
+        host.Fake.RequestsFor(FlowOperation.List).Should().HaveCount(3).And.OnlyContain(r => r.Token == ServiceToken);
+    }
 }
