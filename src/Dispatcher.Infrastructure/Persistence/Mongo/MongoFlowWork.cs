@@ -1,7 +1,6 @@
 using Dispatcher.Application.Abstractions;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Infrastructure.Persistence.Documents;
-using Dispatcher.Infrastructure.Persistence.Sqlite;
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization;
 using MongoDB.Driver;
@@ -39,7 +38,7 @@ internal static class MongoFlowWork
         {
             Id = work.FlowId.Value,
             Generation = Random.Shared.NextInt64(),
-            Kind = SqliteFlowWorkQueue.KindText(work.Kind),
+            Kind = FlowWorkText.Of(work.Kind),
             Tenant = work.Tenant?.Value,
             ConfigurationId = work.ConfigurationId.Value,
             RequestedAt = requestedAt,
@@ -51,7 +50,7 @@ internal static class MongoFlowWork
     public static PendingFlowWork ToDomain(FlowWorkDocument document) => new(
         new FlowWork(
             FlowId.Parse(document.Id),
-            ParseKind(document.Kind),
+            FlowWorkText.ParseKind(document.Kind),
             document.Tenant is null ? null : TenantId.Parse(document.Tenant),
             ConfigurationId.Parse(document.ConfigurationId),
             MongoWorkDocumentMaps.FromBsonTime(document.RequestedAt)),
@@ -219,13 +218,4 @@ internal static class MongoFlowWork
     /// <summary>The index of the standalone collection's due query.</summary>
     public static IReadOnlyList<CreateIndexModel<FlowWorkDocument>> StandaloneIndexes { get; } =
         [new(Builders<FlowWorkDocument>.IndexKeys.Ascending(d => d.NextAttemptAt).Ascending(d => d.Id))];
-
-    private static FlowWorkKind ParseKind(string text) => text switch
-    {
-        "start" => FlowWorkKind.Start,
-        "stop" => FlowWorkKind.Stop,
-        "remove" => FlowWorkKind.Remove,
-        "declare-destination" => FlowWorkKind.DeclareDestination,
-        _ => throw new InvalidDataException($"Unknown flow work kind '{text}'."),
-    };
 }

@@ -109,7 +109,7 @@ internal sealed class MongoFlowWorkQueue : IFlowWorkQueue
         PendingFlowWork entry, DateTimeOffset nextAttemptAt, string? error, bool failed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        error = Sqlite.SqliteFlowWorkQueue.Truncate(error);
+        error = FlowWorkText.Truncate(error);
         var embedded = await _configurations.UpdateOneAsync(
             MongoFlowWork.Holding(entry),
             MongoFlowWork.EmbeddedRescheduled(nextAttemptAt, error, failed, keepError: false),

@@ -22,16 +22,14 @@ internal sealed class SqliteConfigurationRepository(SqliteDatabase database) : I
     public async Task<Configuration?> GetAsync(TenantId tenant, ConfigurationId id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var command = Command(
-            connection, $"{SelectConfigurations} WHERE c.id = @id AND c.tenant = @tenant", ("@id", id.Value), ("@tenant", tenant.Value));
+        await using var command = SqliteCommands.Create(connection, $"{SelectConfigurations} WHERE c.id = @id AND c.tenant = @tenant", ("@id", id.Value), ("@tenant", tenant.Value));
         return await ReadSingleAsync(command, cancellationToken);
     }
 
     public async Task<IReadOnlyList<Configuration>> ListAsync(TenantId tenant, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var command = Command(
-            connection, $"{SelectConfigurations} WHERE c.tenant = @tenant ORDER BY c.created_at, c.id", ("@tenant", tenant.Value));
+        await using var command = SqliteCommands.Create(connection, $"{SelectConfigurations} WHERE c.tenant = @tenant ORDER BY c.created_at, c.id", ("@tenant", tenant.Value));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var configurations = new List<Configuration>();
         while (await reader.ReadAsync(cancellationToken))
@@ -54,8 +52,7 @@ internal sealed class SqliteConfigurationRepository(SqliteDatabase database) : I
         var document = ConfigurationDocumentMapper.ToDocument(configuration, version: 1);
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = BeginWrite(connection);
-        await using (var insert = Command(
-            connection,
+        await using (var insert = SqliteCommands.Create(connection,
             """
             INSERT INTO configurations (id, tenant, version, created_at, updated_at, document)
             VALUES (@id, @tenant, @version, @createdAt, @updatedAt, @document)
@@ -81,8 +78,7 @@ internal sealed class SqliteConfigurationRepository(SqliteDatabase database) : I
         var document = ConfigurationDocumentMapper.ToDocument(configuration, configuration.Version + 1);
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = BeginWrite(connection);
-        await using (var update = Command(
-            connection,
+        await using (var update = SqliteCommands.Create(connection,
             """
             UPDATE configurations
             SET version = @version, updated_at = @updatedAt, document = @document
@@ -108,8 +104,7 @@ internal sealed class SqliteConfigurationRepository(SqliteDatabase database) : I
         ArgumentNullException.ThrowIfNull(configuration);
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = BeginWrite(connection);
-        await using (var delete = Command(
-            connection,
+        await using (var delete = SqliteCommands.Create(connection,
             "DELETE FROM configurations WHERE id = @id AND tenant = @tenant AND version = @expected",
             ("@id", configuration.Id.Value), ("@tenant", configuration.Tenant.Value), ("@expected", configuration.Version)))
         {
@@ -132,8 +127,7 @@ internal sealed class SqliteConfigurationRepository(SqliteDatabase database) : I
     public async Task<Configuration?> FindBySourceFlowAsync(FlowId flowId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var command = Command(
-            connection,
+        await using var command = SqliteCommands.Create(connection,
             $"{SelectConfigurations} JOIN configuration_sources s ON s.configuration_id = c.id WHERE s.flow_id = @flowId",
             ("@flowId", flowId.Value));
         return await ReadSingleAsync(command, cancellationToken);
@@ -142,7 +136,7 @@ internal sealed class SqliteConfigurationRepository(SqliteDatabase database) : I
     public async IAsyncEnumerable<Configuration> StreamAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var command = Command(connection, SelectConfigurations);
+        await using var command = SqliteCommands.Create(connection, SelectConfigurations);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -161,8 +155,7 @@ internal sealed class SqliteConfigurationRepository(SqliteDatabase database) : I
             .SelectMany(a => a.Outbound.Connections)
             .Where(c => c.FlowId is not null)
             .Select(c => c.FlowId!.Value.Value);
-        await using var insert = Command(
-            connection,
+        await using var insert = SqliteCommands.Create(connection,
             """
             INSERT INTO configuration_sources (flow_id, configuration_id) VALUES (@flowId, @configurationId)
             ON CONFLICT (flow_id) DO NOTHING
@@ -184,8 +177,7 @@ internal sealed class SqliteConfigurationRepository(SqliteDatabase database) : I
     private static async Task DeleteSourcesAsync(
         SqliteConnection connection, ConfigurationId id, CancellationToken cancellationToken)
     {
-        await using var delete = Command(
-            connection, "DELETE FROM configuration_sources WHERE configuration_id = @id", ("@id", id.Value));
+        await using var delete = SqliteCommands.Create(connection, "DELETE FROM configuration_sources WHERE configuration_id = @id", ("@id", id.Value));
         await delete.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -214,18 +206,6 @@ internal sealed class SqliteConfigurationRepository(SqliteDatabase database) : I
         ("@updatedAt", new DateTimeOffset(document.UpdatedAt).ToUnixTimeMilliseconds()),
         ("@document", JsonSerializer.Serialize(document, ConfigurationDocumentJsonContext.Default.ConfigurationDocument)),
     ];
-
-    private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        return command;
-    }
 
     private static ConcurrencyConflictException Conflict(Configuration configuration) =>
         new($"Configuration '{configuration.Id}' changed or was deleted since version {configuration.Version} was read.");

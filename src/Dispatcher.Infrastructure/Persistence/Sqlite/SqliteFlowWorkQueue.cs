@@ -12,9 +12,6 @@ namespace Dispatcher.Infrastructure.Persistence.Sqlite;
 /// </summary>
 internal sealed class SqliteFlowWorkQueue(SqliteDatabase database) : IFlowWorkQueue
 {
-    /// <summary>Longer errors are cut to this many characters.</summary>
-    public const int MaxErrorLength = 1000;
-
     private const string Columns = "flow_id, generation, kind, tenant, configuration_id, requested_at, attempts, next_attempt_at, last_error";
 
     /// <summary>
@@ -53,7 +50,7 @@ internal sealed class SqliteFlowWorkQueue(SqliteDatabase database) : IFlowWorkQu
         {
             flowId.Value = item.FlowId.Value;
             generation.Value = Random.Shared.NextInt64();
-            kind.Value = KindText(item.Kind);
+            kind.Value = FlowWorkText.Of(item.Kind);
             tenant.Value = (object?)item.Tenant?.Value ?? DBNull.Value;
             configurationId.Value = item.ConfigurationId.Value;
             requestedAt.Value = item.RequestedAt.ToUnixTimeMilliseconds();
@@ -75,8 +72,7 @@ internal sealed class SqliteFlowWorkQueue(SqliteDatabase database) : IFlowWorkQu
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var command = Command(
-            connection,
+        await using var command = SqliteCommands.Create(connection,
             $"""
             UPDATE flow_work SET next_attempt_at = @claimedUntil
             WHERE flow_id IN (SELECT flow_id FROM flow_work WHERE next_attempt_at <= @now ORDER BY next_attempt_at, flow_id LIMIT @max)
@@ -91,7 +87,7 @@ internal sealed class SqliteFlowWorkQueue(SqliteDatabase database) : IFlowWorkQu
     public async Task<IReadOnlyList<PendingFlowWork>> ListAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var command = Command(connection, $"SELECT {Columns} FROM flow_work ORDER BY next_attempt_at, flow_id");
+        await using var command = SqliteCommands.Create(connection, $"SELECT {Columns} FROM flow_work ORDER BY next_attempt_at, flow_id");
         return await ReadAllAsync(command, cancellationToken);
     }
 
@@ -99,8 +95,7 @@ internal sealed class SqliteFlowWorkQueue(SqliteDatabase database) : IFlowWorkQu
     {
         ArgumentNullException.ThrowIfNull(entry);
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var command = Command(
-            connection,
+        await using var command = SqliteCommands.Create(connection,
             "DELETE FROM flow_work WHERE flow_id = @flowId AND generation = @generation",
             ("@flowId", entry.Work.FlowId.Value),
             ("@generation", entry.Generation));
@@ -112,42 +107,18 @@ internal sealed class SqliteFlowWorkQueue(SqliteDatabase database) : IFlowWorkQu
     {
         ArgumentNullException.ThrowIfNull(entry);
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var command = Command(
-            connection,
+        await using var command = SqliteCommands.Create(connection,
             """
             UPDATE flow_work SET next_attempt_at = @nextAttemptAt, attempts = attempts + @failed, last_error = @lastError
             WHERE flow_id = @flowId AND generation = @generation
             """,
             ("@nextAttemptAt", nextAttemptAt.ToUnixTimeMilliseconds()),
             ("@failed", failed ? 1 : 0),
-            ("@lastError", (object?)Truncate(error) ?? DBNull.Value),
+            ("@lastError", (object?)FlowWorkText.Truncate(error) ?? DBNull.Value),
             ("@flowId", entry.Work.FlowId.Value),
             ("@generation", entry.Generation));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
-
-    /// <summary><paramref name="error"/> cut to <see cref="MaxErrorLength"/> characters, without splitting a surrogate pair.</summary>
-    internal static string? Truncate(string? error) =>
-        error is null || error.Length <= MaxErrorLength ? error
-        : error[..(char.IsHighSurrogate(error[MaxErrorLength - 1]) ? MaxErrorLength - 1 : MaxErrorLength)];
-
-    internal static string KindText(FlowWorkKind kind) => kind switch
-    {
-        FlowWorkKind.Start => "start",
-        FlowWorkKind.Stop => "stop",
-        FlowWorkKind.Remove => "remove",
-        FlowWorkKind.DeclareDestination => "declare-destination",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
-    };
-
-    private static FlowWorkKind ParseKind(string text) => text switch
-    {
-        "start" => FlowWorkKind.Start,
-        "stop" => FlowWorkKind.Stop,
-        "remove" => FlowWorkKind.Remove,
-        "declare-destination" => FlowWorkKind.DeclareDestination,
-        _ => throw new InvalidDataException($"Unknown flow work kind '{text}'."),
-    };
 
     private static async Task<IReadOnlyList<PendingFlowWork>> ReadAllAsync(SqliteCommand command, CancellationToken cancellationToken)
     {
@@ -164,7 +135,7 @@ internal sealed class SqliteFlowWorkQueue(SqliteDatabase database) : IFlowWorkQu
     private static PendingFlowWork Read(DbDataReader reader) => new(
         new FlowWork(
             FlowId.Parse(reader.GetString(0)),
-            ParseKind(reader.GetString(2)),
+            FlowWorkText.ParseKind(reader.GetString(2)),
             reader.IsDBNull(3) ? null : TenantId.Parse(reader.GetString(3)),
             ConfigurationId.Parse(reader.GetString(4)),
             DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5))),
@@ -172,16 +143,4 @@ internal sealed class SqliteFlowWorkQueue(SqliteDatabase database) : IFlowWorkQu
         reader.GetInt32(6),
         DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)),
         reader.IsDBNull(8) ? null : reader.GetString(8));
-
-    private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        return command;
-    }
 }
