@@ -33,9 +33,19 @@ public static class DependencyInjection
         services.AddDispatcherTelemetry(configuration);
 
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddProblemDetails();
+        // Answers without a body of their own (unknown route, wrong method) get a problem with the original's errors too.
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            var problem = context.ProblemDetails;
+            if (!problem.Extensions.ContainsKey("errors"))
+            {
+                problem.Extensions["errors"] = new[] { new ApiError(problem.Detail ?? problem.Title ?? "Error.", problem.Status ?? context.HttpContext.Response.StatusCode) };
+            }
+        });
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddControllers()
+            // Enums are named strings everywhere, in bodies and in the OpenAPI document.
+            .AddJsonOptions(options => options.JsonSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()))
             .ConfigureApiBehaviorOptions(options => options.InvalidModelStateResponseFactory = InvalidModelState);
 
         services.AddEndpointsApiExplorer();

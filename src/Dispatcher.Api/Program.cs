@@ -42,6 +42,7 @@ catch (Exception e) when (StartupValidation.Failures(e) is { Count: > 0 } failur
 }
 
 app.UseExceptionHandler();
+app.UseStatusCodePages();
 app.UseMiddleware<RequestBodyLimitMiddleware>();
 app.UseSwagger();
 app.UseSwaggerUI();
@@ -52,6 +53,7 @@ app.UseSwaggerUI(options =>
     options.SwaggerEndpoint("/swagger/v1/swagger.json", "Dispatcher Service v1");
 });
 app.UseDispatcherAuthentication();
+app.UseMiddleware<JsonBodyGuardMiddleware>();
 app.MapControllers();
 app.MapDispatcherHealth();
 app.UseDispatcherTelemetry();

@@ -4,6 +4,7 @@ using Dispatcher.Api.Errors;
 using Dispatcher.Api.Http;
 using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Dispatching;
+using Dispatcher.Domain.Routing;
 using Dispatcher.Infrastructure.Messaging.Dispatch;
 using Dispatcher.Infrastructure.Messaging.EventBus;
 using Mediator;
@@ -41,16 +42,18 @@ public sealed class EventsController(IServiceProvider services, IMediator mediat
             return EmbeddedOnly();
         }
 
-        var reader = services.GetRequiredService<OihEventReader>();
-        var recordEvent = reader.Read(body.Deserialize<OihEvent>(JsonSerializerOptions.Web) ?? new OihEvent());
+        // The same parser as the event bus: any JSON value gets a precise reason, never an exception.
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(body);
+        var recordEvent = services.GetRequiredService<OihEventReader>().Read(OihEvent.Parse(bytes));
         var tenant = User.GetTenant()!.Value;
         var owner = await services.GetRequiredService<IConfigurationRepository>().FindBySourceFlowAsync(recordEvent.SourceFlowId, cancellationToken);
         if (owner is not null && owner.Tenant != tenant)
         {
-            return new ProblemResult(ApiProblem.Create(StatusCodes.Status404NotFound, "Not found", $"Flow '{recordEvent.SourceFlowId}' is not a source flow of your tenant."));
+            // Exactly the answer for a flow nobody owns: whether another tenant's flow exists is not the caller's to learn.
+            return Ok(new Envelope<DispatchResult>(EnvelopeMeta.Empty, new DispatchResult(RoutingOutcome.UnknownSource, 0)));
         }
 
-        var identity = MessageIds.FromBody(JsonSerializer.SerializeToUtf8Bytes(body));
+        var identity = MessageIds.FromBody(bytes);
         var result = await mediator.Send(new DispatchRecordEvent(recordEvent, identity, identity, 0), cancellationToken);
         return Ok(new Envelope<DispatchResult>(EnvelopeMeta.Empty, result));
     }

@@ -62,17 +62,7 @@ public sealed class PreviewController(IMediator mediator, OihEventReader eventRe
 
         if (body.TryGetProperty("payload", out _) || body.TryGetProperty("headers", out _))
         {
-            OihEvent? busEvent;
-            try
-            {
-                busEvent = body.Deserialize<OihEvent>(JsonSerializerOptions.Web);
-            }
-            catch (JsonException e)
-            {
-                throw new MalformedEventException($"The event-bus event is malformed: {e.Message}");
-            }
-
-            return eventReader.Read(busEvent ?? new OihEvent());
+            return eventReader.Read(OihEvent.Parse(JsonSerializer.SerializeToUtf8Bytes(body)));
         }
 
         return ReadShortForm(body);
