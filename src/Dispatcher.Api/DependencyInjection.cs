@@ -2,6 +2,7 @@ using System.Reflection;
 using Dispatcher.Api.Errors;
 using Dispatcher.Api.Http;
 using Dispatcher.Api.Telemetry;
+using Dispatcher.Application.Configurations.Validation;
 using Dispatcher.Infrastructure.Health;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.OpenApi;
@@ -45,7 +46,13 @@ public static class DependencyInjection
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddControllers()
             // Enums are named strings everywhere, in bodies and in the OpenAPI document.
-            .AddJsonOptions(options => options.JsonSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()))
+            .AddJsonOptions(options =>
+            {
+                options.JsonSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+                // Bodies are at most InputLimits.MaxJsonDepth deep (checked at the edge); answers wrap what was accepted
+                // in a few more levels (envelope, list, app, fields), so writing needs more room than MVC's default 32.
+                options.JsonSerializerOptions.MaxDepth = 2 * InputLimits.MaxJsonDepth;
+            })
             .ConfigureApiBehaviorOptions(options => options.InvalidModelStateResponseFactory = InvalidModelState);
 
         services.AddEndpointsApiExplorer();
