@@ -73,6 +73,7 @@ public static class DependencyInjection
                 }
             }
 
+            OpenApi.HttpContractDocumentation.AddTo(options);
             options.AddSecurityDefinition("bearer", new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.Http,

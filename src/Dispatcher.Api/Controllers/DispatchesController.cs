@@ -2,6 +2,7 @@ using System.Text.Json;
 using Dispatcher.Api.Auth;
 using Dispatcher.Api.Errors;
 using Dispatcher.Api.Http;
+using Dispatcher.Api.OpenApi;
 using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Common.Errors;
 using Dispatcher.Application.Configurations.Commands;
@@ -64,6 +65,7 @@ public sealed class DispatchesController(IMediator mediator, IOptions<JsonOption
     /// <response code="503">The Flow Repository could not be reached.</response>
     [HttpPost]
     [Consumes("application/json")]
+    [RequestExample(RequestExamples.Configuration)]
     [ProducesResponseType<Envelope<ConfigurationDto>>(StatusCodes.Status201Created, "application/json")]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status400BadRequest, ApiProblem.ContentType)]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status413PayloadTooLarge, ApiProblem.ContentType)]
@@ -88,6 +90,7 @@ public sealed class DispatchesController(IMediator mediator, IOptions<JsonOption
     /// <response code="412">The If-Match version is not the stored one.</response>
     [HttpPatch("{id}")]
     [Consumes("application/json")]
+    [RequestExample(RequestExamples.Configuration)]
     [ProducesResponseType<Envelope<ConfigurationDto>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status400BadRequest, ApiProblem.ContentType)]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status404NotFound, ApiProblem.ContentType)]
@@ -100,6 +103,7 @@ public sealed class DispatchesController(IMediator mediator, IOptions<JsonOption
     /// <summary>Deletes a configuration and all its flows (flows that cannot be removed now are listed as pending).</summary>
     /// <response code="200">Deleted.</response>
     /// <response code="404">No such configuration for the caller's tenant.</response>
+    /// <response code="409">Someone else changed the configuration between reading and deleting it; reload and retry.</response>
     [HttpDelete("{id}")]
     [ProducesResponseType<Envelope<DeletionResult>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status400BadRequest, ApiProblem.ContentType)]
@@ -116,6 +120,7 @@ public sealed class DispatchesController(IMediator mediator, IOptions<JsonOption
     /// <response code="404">No such configuration for the caller's tenant.</response>
     [HttpPut("{id}/app")]
     [Consumes("application/json")]
+    [RequestExample(RequestExamples.App)]
     [ProducesResponseType<Envelope<ConfigurationDto>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status400BadRequest, ApiProblem.ContentType)]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status404NotFound, ApiProblem.ContentType)]
@@ -170,6 +175,7 @@ public sealed class DispatchesController(IMediator mediator, IOptions<JsonOption
     /// <response code="404">No such configuration or app.</response>
     [HttpPatch("{id}/app/{appId}")]
     [Consumes("application/json")]
+    [RequestExample(RequestExamples.AppPatch)]
     [ProducesResponseType<Envelope<ConfigurationDto>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status400BadRequest, ApiProblem.ContentType)]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status404NotFound, ApiProblem.ContentType)]

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Dispatcher.Api.Auth;
 using Dispatcher.Api.Errors;
 using Dispatcher.Api.Http;
+using Dispatcher.Api.OpenApi;
 using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Dispatching;
 using Dispatcher.Domain.Routing;
@@ -33,6 +34,7 @@ public sealed class EventsController(IServiceProvider services, IMediator mediat
     /// <response code="400">The event is malformed (the reason says why).</response>
     [HttpPost]
     [Consumes("application/json")]
+    [RequestExample(RequestExamples.Event)]
     [ProducesResponseType<Envelope<DispatchResult>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status400BadRequest, ApiProblem.ContentType)]
     public async Task<IActionResult> Publish([FromBody] JsonElement body, CancellationToken cancellationToken)

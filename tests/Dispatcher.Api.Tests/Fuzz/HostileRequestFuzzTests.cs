@@ -9,7 +9,7 @@ namespace Dispatcher.Api.Tests.Fuzz;
 
 /// <summary>
 /// Generated hostile requests over every route (issue #12): none answers 5xx, none takes over 2 s, every 4xx is a
-/// problem body, and two tenants' sentinel configurations are byte-identical afterwards. The seed is fixed; set
+/// problem body, every answer is documented (status and schema), and two tenants' sentinel configurations are byte-identical afterwards. The seed is fixed; set
 /// <c>DISPATCHER_FUZZ_SEED</c> (and <c>DISPATCHER_FUZZ_REQUESTS</c>) for other and longer runs.
 /// </summary>
 [NonParallelizable]
@@ -65,6 +65,8 @@ public sealed class HostileRequestFuzzTests
         ]);
         var before = await SnapshotAsync(sentinels);
 
+        var contract = await OpenApi.OpenApiContract.LoadAsync(own);
+        var undocumented = new List<string>();
         var generator = new HostileRequestGenerator(seed, targets);
         var serverErrors = new List<string>();
         var slow = new List<string>();
@@ -92,6 +94,11 @@ public sealed class HostileRequestFuzzTests
                 slow.Add(where);
             }
 
+            // Dot segments and encoded slashes are resolved by the server into other paths than the text shows.
+            var resolvable = !request.Path.Contains("%2e", StringComparison.OrdinalIgnoreCase) && !request.Path.Contains("..", StringComparison.Ordinal)
+                && !request.Path.Contains("%2F", StringComparison.OrdinalIgnoreCase) && !request.Path.Contains("//", StringComparison.Ordinal);
+            undocumented.AddRange(!resolvable ? [] : contract.Check(request.Method, request.Path, status, response.Content.Headers.ContentType?.MediaType, body)
+                .Select(problem => $"{problem} — #{i} (seed {seed}): {request}"));
             if (status is >= 400 and < 500 && request.Method != "HEAD" && response.Content.Headers.ContentType?.MediaType != "application/problem+json")
             {
                 notProblems.Add($"{where} answered {response.Content.Headers.ContentType}: {(body.Length > 200 ? body[..200] : body)}");
@@ -101,9 +108,15 @@ public sealed class HostileRequestFuzzTests
         total.Stop();
         TestContext.Out.WriteLine($"{requests} requests (seed {seed}) in {total.Elapsed.TotalSeconds:F1} s; statuses: {string.Join(", ", statuses.Select(s => $"{s.Key}×{s.Value}"))}");
 
+        foreach (var line in serverErrors.Concat(slow).Concat(notProblems).Concat(undocumented).Take(40))
+        {
+            TestContext.Out.WriteLine(line);
+        }
+
         serverErrors.Should().BeEmpty("no request may answer 5xx");
         slow.Should().BeEmpty("no request may take over {0}", MaxRequestTime);
         notProblems.Should().BeEmpty("every 4xx is an RFC 9457 problem");
+        undocumented.Should().BeEmpty("every answer is one the OpenAPI document lists, with a body that matches its schema");
         (await SnapshotAsync(sentinels)).Should().Equal(before, "the sentinels of tenantA and tenantB are byte-identical afterwards");
         statuses.Keys.Should().Contain([200, 400], "the run exercised both success and failure paths");
     }
