@@ -8,7 +8,8 @@ namespace Dispatcher.Api.Http;
 
 /// <summary>
 /// Checks a JSON request body once, before anything binds it: valid UTF-8, well-formed JSON, no string or property name
-/// that is not valid UTF-16 once unescaped (a lone surrogate such as <c>"\ud800"</c>), no duplicate property names, and
+/// that is not valid UTF-16 once unescaped (a lone surrogate such as <c>"\ud800"</c>), no duplicate property names, no
+/// property name with U+0000 and no number beyond a double's range (both unstorable in MongoDB), and
 /// the JSON limits of <see cref="InputLimits"/> (depth, string and property name length). A body that passes can be
 /// bound, stored and rendered again by every route.
 /// </summary>
@@ -61,6 +62,12 @@ internal static class JsonBodyInspector
                                 $"A property name at '{path}' is longer than {InputLimits.MaxJsonPropertyNameLength} characters.", path.ToString());
                         }
 
+                        if (name.Contains('\0', StringComparison.Ordinal))
+                        {
+                            // BSON names are C strings: MongoDB could not store it, and a write must never be accepted that the store cannot keep.
+                            return Malformed($"A property name at '{path}' contains U+0000.", path.ToString());
+                        }
+
                         if (!path.Name(name))
                         {
                             return Malformed($"The property '{path}' appears twice in one object.", path.ToString());
@@ -78,6 +85,15 @@ internal static class JsonBodyInspector
                         {
                             return Limit(InputLimits.Names.JsonStringLength,
                                 $"The string at '{path}' is longer than {InputLimits.MaxJsonStringLength} characters.", path.ToString());
+                        }
+
+                        break;
+                    case JsonTokenType.Number:
+                        path.Value();
+                        if (!reader.TryGetDouble(out var number) || !double.IsFinite(number))
+                        {
+                            // I-JSON (RFC 7493): numbers beyond a double's range (1e999) cannot be stored or read back everywhere.
+                            return Malformed($"The number at '{path}' is outside the range of a 64-bit floating point number.", path.ToString());
                         }
 
                         break;

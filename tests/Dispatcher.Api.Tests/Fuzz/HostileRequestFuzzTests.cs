@@ -96,7 +96,9 @@ public sealed class HostileRequestFuzzTests
 
             // Dot segments and encoded slashes are resolved by the server into other paths than the text shows.
             var resolvable = !request.Path.Contains("%2e", StringComparison.OrdinalIgnoreCase) && !request.Path.Contains("..", StringComparison.Ordinal)
-                && !request.Path.Contains("%2F", StringComparison.OrdinalIgnoreCase) && !request.Path.Contains("//", StringComparison.Ordinal);
+                && !request.Path.Contains("%2F", StringComparison.OrdinalIgnoreCase) && !request.Path.Contains("//", StringComparison.Ordinal)
+                // A body on GET or DELETE means nothing to the routes; the framework may refuse a broken one (400).
+                && !(request.Body is not null && request.Method is "GET" or "DELETE" or "HEAD" or "OPTIONS");
             undocumented.AddRange(!resolvable ? [] : contract.Check(request.Method, request.Path, status, response.Content.Headers.ContentType?.MediaType, body)
                 .Select(problem => $"{problem} — #{i} (seed {seed}): {request}"));
             if (status is >= 400 and < 500 && request.Method != "HEAD" && response.Content.Headers.ContentType?.MediaType != "application/problem+json")

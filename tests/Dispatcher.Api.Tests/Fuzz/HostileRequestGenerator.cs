@@ -80,7 +80,8 @@ public sealed class FuzzTargets
 /// </summary>
 public sealed class HostileRequestGenerator(int seed, FuzzTargets targets)
 {
-    private const string LonePlaceholder = "\u00a7LONE\u00a7";
+    // ASCII, so that serialisation leaves it as it is and it can be replaced by an escaped lone surrogate afterwards.
+    private const string LonePlaceholder = "~LONE~";
 
     private static readonly string[] Methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 

@@ -105,6 +105,12 @@ public sealed class HostileInputTests
         yield return Case("events duplicate meta key", "POST", "/events", Json, Event(meta: "\"flowId\":\"FLOW\",\"a\":1,\"a\":2"), HttpStatusCode.BadRequest);
         yield return Case("dispatches duplicate fields key", "POST", "/dispatches", Json, ConfigWithFields("""{"a":1,"a":2}"""), HttpStatusCode.BadRequest);
 
+        // What a store could not keep: NUL in a property name (BSON), numbers beyond a double.
+        yield return Case("fields key with NUL", "POST", "/dispatches", Json, ConfigWithFields("""{"a\u0000b":1}"""), HttpStatusCode.BadRequest);
+        yield return Case("fields number 1e999", "POST", "/dispatches", Json, ConfigWithFields("""{"n":1e999}"""), HttpStatusCode.BadRequest);
+        yield return Case("fields number -1e400", "POST", "/dispatches", Json, ConfigWithFields("""{"n":[-1e400]}"""), HttpStatusCode.BadRequest);
+        yield return Case("events number 1e999", "POST", "/events", Json, Event(data: """{"n":1e999}"""), HttpStatusCode.BadRequest);
+
         // Charsets and media types.
         foreach (var (method, path) in new[] { ("POST", "/dispatches"), ("PATCH", "/dispatches/ID/app/APP"), ("PATCH", "/dispatches/ID"), ("PUT", "/dispatches/ID/app"), ("POST", "/events"), ("POST", "/dispatches/ID/preview") })
         {
