@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Dispatcher.Api.Errors;
 using Dispatcher.Api.Http;
+using Dispatcher.Application.Configurations.Models;
+using Dispatcher.Application.Configurations.Validation;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.OpenApi;
@@ -141,6 +143,8 @@ internal sealed class HttpContractSchemaFilter : ISchemaFilter
             }
         }
 
+        InputSchemas.Describe(context.Type, concrete);
+
         if (context.Type == typeof(Application.Configurations.Preview.DispatchPreview)
             && concrete.Properties?.TryGetValue("outcome", out var outcome) == true && outcome is OpenApiSchema outcomeSchema)
         {
@@ -160,5 +164,70 @@ internal static class HttpContractDocumentation
         options.MapType<System.Text.Json.JsonElement?>(() => new OpenApiSchema { Description = "Any JSON value." });
         options.OperationFilter<HttpContractOperationFilter>();
         options.SchemaFilter<HttpContractSchemaFilter>();
+    }
+}
+
+/// <summary>The input validators' required fields and <see cref="InputLimits"/> as schema keywords of the input shapes.</summary>
+internal static class InputSchemas
+{
+    public static void Describe(Type type, OpenApiSchema schema)
+    {
+        if (type == typeof(ConfigurationInput))
+        {
+            Require(schema, "name");
+            Text(schema, "name", "dataModel");
+            Items(schema, "applications", InputLimits.MaxApps);
+        }
+        else if (type == typeof(AppInput) || type == typeof(AppPatch))
+        {
+            if (type == typeof(AppInput))
+            {
+                Require(schema, "applicationName", "applicationUid");
+            }
+
+            Text(schema, "applicationName", "applicationUid");
+        }
+        else if (type == typeof(SideInput))
+        {
+            Items(schema, "flows", InputLimits.MaxConnectionsPerSide);
+        }
+        else if (type == typeof(ConnectionInput))
+        {
+            Require(schema, "schemaUri");
+            Text(schema, "adapterAction", "transformerAction", "operation");
+            if (schema.Properties?.TryGetValue("schemaUri", out var uri) == true && uri is OpenApiSchema uriSchema)
+            {
+                uriSchema.MaxLength = InputLimits.MaxSchemaUriLength;
+                uriSchema.Format = "uri";
+            }
+        }
+    }
+
+    private static void Require(OpenApiSchema schema, params string[] names)
+    {
+        schema.Required ??= new HashSet<string>();
+        foreach (var name in names)
+        {
+            schema.Required.Add(name);
+        }
+    }
+
+    private static void Text(OpenApiSchema schema, params string[] names)
+    {
+        foreach (var name in names)
+        {
+            if (schema.Properties?.TryGetValue(name, out var property) == true && property is OpenApiSchema text)
+            {
+                text.MaxLength = InputLimits.MaxText;
+            }
+        }
+    }
+
+    private static void Items(OpenApiSchema schema, string name, int max)
+    {
+        if (schema.Properties?.TryGetValue(name, out var property) == true && property is OpenApiSchema list)
+        {
+            list.MaxItems = max;
+        }
     }
 }

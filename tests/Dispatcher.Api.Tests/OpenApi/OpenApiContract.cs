@@ -6,7 +6,8 @@ namespace Dispatcher.Api.Tests.OpenApi;
 /// <summary>
 /// The service's own OpenAPI document as a checker of answers: is the status listed for the route, and does the body
 /// match the schema documented for it. The schema check covers what the document uses: <c>$ref</c>, <c>type</c>,
-/// <c>nullable</c>, <c>enum</c>, <c>properties</c>, <c>required</c>, <c>items</c>, <c>additionalProperties</c>.
+/// <c>nullable</c>, <c>enum</c>, <c>properties</c>, <c>required</c>, <c>items</c>, <c>additionalProperties</c>, <c>allOf</c>,
+/// <c>maxLength</c>, <c>maxItems</c>.
 /// </summary>
 public sealed class OpenApiContract(JsonNode document)
 {
@@ -80,6 +81,19 @@ public sealed class OpenApiContract(JsonNode document)
         return problems.Select(p => $"{method} {requestPath} {status}: {p}").ToList();
     }
 
+    /// <summary>What is wrong with an operation's request example according to its own request schema.</summary>
+    public List<string> CheckRequestExample(JsonObject operation)
+    {
+        var problems = new List<string>();
+        var media = operation["requestBody"]?["content"]?["application/json"];
+        if (media?["example"] is { } example && media["schema"] is { } schema)
+        {
+            Validate(example, schema, "$", problems);
+        }
+
+        return problems;
+    }
+
     private void Validate(JsonNode? value, JsonNode schema, string path, List<string> problems)
     {
         if (schema["$ref"] is { } reference)
@@ -146,6 +160,11 @@ public sealed class OpenApiContract(JsonNode document)
 
                 break;
             case "array" when kind == JsonValueKind.Array:
+                if (schema["maxItems"] is { } maxItems && value.AsArray().Count > maxItems.GetValue<int>())
+                {
+                    problems.Add($"{path} has more than {maxItems} items");
+                }
+
                 var index = 0;
                 foreach (var item in value.AsArray())
                 {
@@ -154,6 +173,12 @@ public sealed class OpenApiContract(JsonNode document)
 
                 break;
             case "string" when kind == JsonValueKind.String:
+                if (schema["maxLength"] is { } maxLength && value.GetValue<string>().Length > maxLength.GetValue<int>())
+                {
+                    problems.Add($"{path} is longer than {maxLength}");
+                }
+
+                break;
             case "boolean" when kind is JsonValueKind.True or JsonValueKind.False:
             case "number" when kind == JsonValueKind.Number:
                 break;

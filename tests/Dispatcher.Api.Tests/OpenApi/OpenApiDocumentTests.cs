@@ -94,6 +94,18 @@ public sealed class OpenApiDocumentTests
     }
 
     [Test]
+    public void Input_schemas_state_the_limits_and_required_fields()
+    {
+        var schemas = _contract.Document["components"]!["schemas"]!;
+
+        schemas["ConfigurationInput"]!["required"]!.AsArray().Select(r => r!.GetValue<string>()).Should().Contain("name");
+        schemas["ConfigurationInput"]!["properties"]!["applications"]!["maxItems"]!.GetValue<int>().Should().Be(Application.Configurations.Validation.InputLimits.MaxApps);
+        schemas["SideInput"]!["properties"]!["flows"]!["maxItems"]!.GetValue<int>().Should().Be(Application.Configurations.Validation.InputLimits.MaxConnectionsPerSide);
+        schemas["ConnectionInput"]!["properties"]!["schemaUri"]!["maxLength"]!.GetValue<int>().Should().Be(Application.Configurations.Validation.InputLimits.MaxSchemaUriLength);
+        schemas["AppInput"]!["properties"]!["applicationUid"]!["maxLength"]!.GetValue<int>().Should().Be(Application.Configurations.Validation.InputLimits.MaxText);
+    }
+
+    [Test]
     public async Task Every_request_example_is_accepted_with_the_documented_success_status()
     {
         var examples = _contract.Operations().Where(o => o.Operation["requestBody"]?["content"]?["application/json"]?["example"] is not null).ToList();
@@ -106,6 +118,7 @@ public sealed class OpenApiDocumentTests
             var concrete = path.Replace("{id}", data.Text("id")).Replace("{appId}", data["applications"]![0]!.Text("_id"));
             var example = operation["requestBody"]!["content"]!["application/json"]!["example"]!.ToJsonString();
             var success = operation["responses"]!.AsObject().Select(r => r.Key).Single(k => k.StartsWith('2'));
+            _contract.CheckRequestExample(operation).Should().BeEmpty("the example of {0} {1} matches its own schema", method, path);
 
             using var request = new HttpRequestMessage(new HttpMethod(method), concrete) { Content = new StringContent(example, Encoding.UTF8, "application/json") };
             using var response = await _client.SendAsync(request);
