@@ -2,6 +2,7 @@ using System.Reflection;
 using Dispatcher.Api.Errors;
 using Dispatcher.Api.Http;
 using Dispatcher.Api.Telemetry;
+using Dispatcher.Application.Configurations.Validation;
 using Dispatcher.Infrastructure.Health;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.OpenApi;
@@ -34,9 +35,25 @@ public static class DependencyInjection
         services.AddDispatcherCors(configuration);
 
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddProblemDetails();
+        // Answers without a body of their own (unknown route, wrong method) get a problem with the original's errors too.
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            var problem = context.ProblemDetails;
+            if (!problem.Extensions.ContainsKey("errors"))
+            {
+                problem.Extensions["errors"] = new[] { new ApiError(problem.Detail ?? problem.Title ?? "Error.", problem.Status ?? context.HttpContext.Response.StatusCode) };
+            }
+        });
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddControllers()
+            // Enums are named strings everywhere, in bodies and in the OpenAPI document.
+            .AddJsonOptions(options =>
+            {
+                options.JsonSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+                // Bodies are at most InputLimits.MaxJsonDepth deep (checked at the edge); answers wrap what was accepted
+                // in a few more levels (envelope, list, app, fields), so writing needs more room than MVC's default 32.
+                options.JsonSerializerOptions.MaxDepth = 2 * InputLimits.MaxJsonDepth;
+            })
             .ConfigureApiBehaviorOptions(options => options.InvalidModelStateResponseFactory = InvalidModelState);
 
         services.AddEndpointsApiExplorer();
@@ -57,6 +74,7 @@ public static class DependencyInjection
                 }
             }
 
+            OpenApi.HttpContractDocumentation.AddTo(options);
             options.AddSecurityDefinition("bearer", new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.Http,

@@ -49,6 +49,7 @@ catch (Exception e) when (StartupValidation.Failures(e) is { Count: > 0 } failur
 }
 
 app.UseExceptionHandler();
+app.UseStatusCodePages();
 app.UseDispatcherCors();
 app.UseMiddleware<RequestBodyLimitMiddleware>();
 app.UseSwagger();
@@ -56,6 +57,7 @@ app.UseSwaggerUI();
 // The original service's documentation path.
 app.UseApiDocs();
 app.UseDispatcherAuthentication();
+app.UseMiddleware<JsonBodyGuardMiddleware>();
 app.MapControllers();
 app.MapDispatcherHealth();
 app.UseDispatcherTelemetry();

@@ -14,6 +14,7 @@ public static class ClaimsPrincipalExtensions
     {
         ArgumentNullException.ThrowIfNull(principal);
         var value = principal.FindFirst(DispatcherClaimTypes.Tenant)?.Value;
-        return string.IsNullOrWhiteSpace(value) ? null : TenantId.Parse(value);
+        // TenantStamp admits only values without surrounding whitespace, so Parse (which trims) keeps them exact.
+        return string.IsNullOrWhiteSpace(value) || value.Trim().Length != value.Length ? null : TenantId.Parse(value);
     }
 }

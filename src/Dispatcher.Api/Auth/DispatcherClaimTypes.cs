@@ -11,4 +11,10 @@ public static class DispatcherClaimTypes
 
     /// <summary>One permission of an introspected IAM account.</summary>
     public const string Permission = "permission";
+
+    /// <summary>
+    /// Set instead of <see cref="Tenant"/> when the token's tenant claim is not usable as issued (surrounding
+    /// whitespace, control characters, several different values); its value says why. The caller is refused (403).
+    /// </summary>
+    public const string RejectedTenant = "urn:dispatcher:rejected-tenant";
 }

@@ -6,23 +6,40 @@ namespace Dispatcher.Api.Auth;
 internal static class TenantStamp
 {
     /// <summary>
-    /// Replaces any <see cref="DispatcherClaimTypes.Tenant"/> claim of <paramref name="identity"/> with the single
-    /// non-blank value of <paramref name="sourceClaimType"/>. Several different values are ambiguous and give none.
+    /// Replaces any <see cref="DispatcherClaimTypes.Tenant"/> claim of <paramref name="identity"/> with the single value
+    /// of <paramref name="sourceClaimType"/>, byte for byte. A value with surrounding whitespace or a control character,
+    /// or several different values, give no tenant but a <see cref="DispatcherClaimTypes.RejectedTenant"/> claim naming
+    /// the reason: normalising them could turn one tenant's token into another tenant's.
     /// </summary>
     public static void Apply(ClaimsIdentity identity, string sourceClaimType)
     {
         var values = identity.FindAll(sourceClaimType)
-            .Select(claim => claim.Value.Trim())
+            .Select(claim => claim.Value)
             .Where(value => value.Length > 0)
             .Distinct(StringComparer.Ordinal)
             .ToList();
 
-        foreach (var existing in identity.FindAll(DispatcherClaimTypes.Tenant).ToList())
+        foreach (var existing in identity.FindAll(DispatcherClaimTypes.Tenant).Concat(identity.FindAll(DispatcherClaimTypes.RejectedTenant)).ToList())
         {
             identity.RemoveClaim(existing);
         }
 
-        if (values.Count == 1)
+        var rejection = values switch
+        {
+            [] => null,
+            [var value] when value.Trim().Length != value.Length =>
+                $"The token's '{sourceClaimType}' claim has surrounding whitespace; tenants are used exactly as issued.",
+            [var value] when value.Any(c => char.IsControl(c) || char.IsSurrogate(c)) =>
+                $"The token's '{sourceClaimType}' claim contains control characters; tenants are used exactly as issued.",
+            [_] => null,
+            _ => $"The token has several different '{sourceClaimType}' claims; the tenant is ambiguous.",
+        };
+
+        if (rejection is not null)
+        {
+            identity.AddClaim(new Claim(DispatcherClaimTypes.RejectedTenant, rejection));
+        }
+        else if (values.Count == 1)
         {
             identity.AddClaim(new Claim(DispatcherClaimTypes.Tenant, values[0]));
         }

@@ -2,12 +2,15 @@ using System.Text.Json;
 using Dispatcher.Api.Auth;
 using Dispatcher.Api.Errors;
 using Dispatcher.Api.Http;
+using Dispatcher.Api.OpenApi;
 using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Common.Errors;
 using Dispatcher.Application.Configurations.Commands;
 using Dispatcher.Application.Configurations.Models;
 using Dispatcher.Application.Configurations.Provisioning;
 using Dispatcher.Application.Configurations.Queries;
+using Dispatcher.Application.Configurations.Validation;
+using Dispatcher.Domain.Common;
 using FluentValidation.Results;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
@@ -62,6 +65,7 @@ public sealed class DispatchesController(IMediator mediator, IOptions<JsonOption
     /// <response code="503">The Flow Repository could not be reached.</response>
     [HttpPost]
     [Consumes("application/json")]
+    [RequestExample(RequestExamples.Configuration)]
     [ProducesResponseType<Envelope<ConfigurationDto>>(StatusCodes.Status201Created, "application/json")]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status400BadRequest, ApiProblem.ContentType)]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status413PayloadTooLarge, ApiProblem.ContentType)]
@@ -86,6 +90,7 @@ public sealed class DispatchesController(IMediator mediator, IOptions<JsonOption
     /// <response code="412">The If-Match version is not the stored one.</response>
     [HttpPatch("{id}")]
     [Consumes("application/json")]
+    [RequestExample(RequestExamples.Configuration)]
     [ProducesResponseType<Envelope<ConfigurationDto>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status400BadRequest, ApiProblem.ContentType)]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status404NotFound, ApiProblem.ContentType)]
@@ -98,6 +103,7 @@ public sealed class DispatchesController(IMediator mediator, IOptions<JsonOption
     /// <summary>Deletes a configuration and all its flows (flows that cannot be removed now are listed as pending).</summary>
     /// <response code="200">Deleted.</response>
     /// <response code="404">No such configuration for the caller's tenant.</response>
+    /// <response code="409">Someone else changed the configuration between reading and deleting it; reload and retry.</response>
     [HttpDelete("{id}")]
     [ProducesResponseType<Envelope<DeletionResult>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status400BadRequest, ApiProblem.ContentType)]
@@ -114,24 +120,81 @@ public sealed class DispatchesController(IMediator mediator, IOptions<JsonOption
     /// <response code="404">No such configuration for the caller's tenant.</response>
     [HttpPut("{id}/app")]
     [Consumes("application/json")]
+    [RequestExample(RequestExamples.App)]
     [ProducesResponseType<Envelope<ConfigurationDto>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status400BadRequest, ApiProblem.ContentType)]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status404NotFound, ApiProblem.ContentType)]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status422UnprocessableEntity, ApiProblem.ContentType)]
-    public async Task<IActionResult> AddApps(string id, [FromBody] JsonElement body, CancellationToken cancellationToken) =>
-        Written(await mediator.Send(new AddApps(Caller(), id, ReadApps(body)), cancellationToken));
+    public async Task<IActionResult> AddApps(string id, [FromBody] JsonElement body, CancellationToken cancellationToken)
+    {
+        var command = new AddApps(Caller(), id, ReadApps(body));
+        if (ObjectIdText.IsValid(id))
+        {
+            var stored = await mediator.Send(new GetConfiguration(Tenant, id), cancellationToken);
+            EnsureWithinLimits(stored.Applications.Count, stored.Applications.Sum(ConnectionCount), command.Apps);
+        }
+
+        return Written(await mediator.Send(command, cancellationToken));
+    }
+
+    /// <summary>
+    /// The configuration-wide limits for apps added to a stored configuration (the validators see only the request).
+    /// Concurrent additions are checked each against the state it read; the request limits still bound each one.
+    /// </summary>
+    private static void EnsureWithinLimits(int storedApps, int storedConnections, IReadOnlyList<AppInput?> added)
+    {
+        var failures = new List<ValidationFailure>();
+        var apps = storedApps + added.Count;
+        if (apps > InputLimits.MaxApps)
+        {
+            failures.Add(new ValidationFailure("body", $"The configuration would have {apps} applications; at most {InputLimits.MaxApps} are allowed ({InputLimits.Names.Apps}).")
+            {
+                ErrorCode = InputLimits.Names.Apps,
+            });
+        }
+
+        var connections = storedConnections + added.Sum(a => (a?.Outbound?.Flows?.Count ?? 0) + (a?.Inbound?.Flows?.Count ?? 0));
+        if (connections > InputLimits.MaxConnectionsPerConfiguration)
+        {
+            failures.Add(new ValidationFailure("body", $"The configuration would have {connections} connections; at most {InputLimits.MaxConnectionsPerConfiguration} are allowed ({InputLimits.Names.ConnectionsPerConfiguration}).")
+            {
+                ErrorCode = InputLimits.Names.ConnectionsPerConfiguration,
+            });
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new RequestValidationException(failures);
+        }
+    }
+
+    private static int ConnectionCount(AppDto app) => app.Outbound.Flows.Count + app.Inbound.Flows.Count;
 
     /// <summary>Changes one app partially, e.g. <c>{"inbound":{"active":false}}</c>; the flow consequences follow.</summary>
     /// <response code="200">The stored configuration.</response>
     /// <response code="404">No such configuration or app.</response>
     [HttpPatch("{id}/app/{appId}")]
     [Consumes("application/json")]
+    [RequestExample(RequestExamples.AppPatch)]
     [ProducesResponseType<Envelope<ConfigurationDto>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status400BadRequest, ApiProblem.ContentType)]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status404NotFound, ApiProblem.ContentType)]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status422UnprocessableEntity, ApiProblem.ContentType)]
-    public async Task<IActionResult> UpdateApp(string id, string appId, [FromBody] AppPatch body, CancellationToken cancellationToken) =>
-        Written(await mediator.Send(new UpdateApp(Caller(), id, appId, body), cancellationToken));
+    public async Task<IActionResult> UpdateApp(string id, string appId, [FromBody] AppPatch body, CancellationToken cancellationToken)
+    {
+        var command = new UpdateApp(Caller(), id, appId, body);
+        if (ObjectIdText.IsValid(id) && (body?.Outbound?.Flows ?? body?.Inbound?.Flows) is not null)
+        {
+            var stored = await mediator.Send(new GetConfiguration(Tenant, id), cancellationToken);
+            var others = stored.Applications.Where(a => !string.Equals(a.Id, appId, StringComparison.OrdinalIgnoreCase)).ToList();
+            var current = stored.Applications.FirstOrDefault(a => string.Equals(a.Id, appId, StringComparison.OrdinalIgnoreCase));
+            var changed = (body!.Outbound?.Flows?.Count ?? current?.Outbound.Flows.Count ?? 0)
+                + (body.Inbound?.Flows?.Count ?? current?.Inbound.Flows.Count ?? 0);
+            EnsureWithinLimits(others.Count, others.Sum(ConnectionCount) + changed, []);
+        }
+
+        return Written(await mediator.Send(command, cancellationToken));
+    }
 
     /// <summary>Removes one app and its flows.</summary>
     /// <response code="200">The stored configuration.</response>

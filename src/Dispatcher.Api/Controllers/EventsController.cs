@@ -2,8 +2,10 @@ using System.Text.Json;
 using Dispatcher.Api.Auth;
 using Dispatcher.Api.Errors;
 using Dispatcher.Api.Http;
+using Dispatcher.Api.OpenApi;
 using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Dispatching;
+using Dispatcher.Domain.Routing;
 using Dispatcher.Infrastructure.Messaging.Dispatch;
 using Dispatcher.Infrastructure.Messaging.EventBus;
 using Mediator;
@@ -32,6 +34,7 @@ public sealed class EventsController(IServiceProvider services, IMediator mediat
     /// <response code="400">The event is malformed (the reason says why).</response>
     [HttpPost]
     [Consumes("application/json")]
+    [RequestExample(RequestExamples.Event)]
     [ProducesResponseType<Envelope<DispatchResult>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status400BadRequest, ApiProblem.ContentType)]
     public async Task<IActionResult> Publish([FromBody] JsonElement body, CancellationToken cancellationToken)
@@ -41,16 +44,18 @@ public sealed class EventsController(IServiceProvider services, IMediator mediat
             return EmbeddedOnly();
         }
 
-        var reader = services.GetRequiredService<OihEventReader>();
-        var recordEvent = reader.Read(body.Deserialize<OihEvent>(JsonSerializerOptions.Web) ?? new OihEvent());
+        // The same parser as the event bus: any JSON value gets a precise reason, never an exception.
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(body);
+        var recordEvent = services.GetRequiredService<OihEventReader>().Read(OihEvent.Parse(bytes));
         var tenant = User.GetTenant()!.Value;
         var owner = await services.GetRequiredService<IConfigurationRepository>().FindBySourceFlowAsync(recordEvent.SourceFlowId, cancellationToken);
         if (owner is not null && owner.Tenant != tenant)
         {
-            return new ProblemResult(ApiProblem.Create(StatusCodes.Status404NotFound, "Not found", $"Flow '{recordEvent.SourceFlowId}' is not a source flow of your tenant."));
+            // Exactly the answer for a flow nobody owns: whether another tenant's flow exists is not the caller's to learn.
+            return Ok(new Envelope<DispatchResult>(EnvelopeMeta.Empty, new DispatchResult(RoutingOutcome.UnknownSource, 0)));
         }
 
-        var identity = MessageIds.FromBody(JsonSerializer.SerializeToUtf8Bytes(body));
+        var identity = MessageIds.FromBody(bytes);
         var result = await mediator.Send(new DispatchRecordEvent(recordEvent, identity, identity, 0), cancellationToken);
         return Ok(new Envelope<DispatchResult>(EnvelopeMeta.Empty, result));
     }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Dispatcher.Api.Auth;
 using Dispatcher.Api.Errors;
 using Dispatcher.Api.Http;
+using Dispatcher.Api.OpenApi;
 using Dispatcher.Application.Common.Errors;
 using Dispatcher.Application.Configurations.Preview;
 using Dispatcher.Domain.Configurations;
@@ -42,6 +43,7 @@ public sealed class PreviewController(IMediator mediator, OihEventReader eventRe
     /// <response code="404">No such configuration for the caller's tenant.</response>
     [HttpPost("{id}/preview")]
     [Consumes("application/json")]
+    [RequestExample(RequestExamples.Preview)]
     [ProducesResponseType<Envelope<DispatchPreview>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status400BadRequest, ApiProblem.ContentType)]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status404NotFound, ApiProblem.ContentType)]
@@ -62,17 +64,7 @@ public sealed class PreviewController(IMediator mediator, OihEventReader eventRe
 
         if (body.TryGetProperty("payload", out _) || body.TryGetProperty("headers", out _))
         {
-            OihEvent? busEvent;
-            try
-            {
-                busEvent = body.Deserialize<OihEvent>(JsonSerializerOptions.Web);
-            }
-            catch (JsonException e)
-            {
-                throw new MalformedEventException($"The event-bus event is malformed: {e.Message}");
-            }
-
-            return eventReader.Read(busEvent ?? new OihEvent());
+            return eventReader.Read(OihEvent.Parse(JsonSerializer.SerializeToUtf8Bytes(body)));
         }
 
         return ReadShortForm(body);

@@ -1,5 +1,6 @@
 using Dispatcher.Application.Common.Errors;
 using Dispatcher.Application.Configurations.Provisioning;
+using Dispatcher.Application.Configurations.Validation;
 using Dispatcher.Domain.Common;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -28,11 +29,7 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
 
     internal static ProblemDetails ToProblem(Exception exception) => exception switch
     {
-        RequestValidationException e => ApiProblem.Create(
-            StatusCodes.Status400BadRequest,
-            "Validation failed",
-            string.Join(" ", e.Failures.Select(f => f.ErrorMessage).Distinct()),
-            e.Failures.Select(f => new ApiError(f.ErrorMessage, StatusCodes.Status400BadRequest, JsonPath.FromPropertyName(f.PropertyName)))),
+        RequestValidationException e => ValidationProblem(e),
         DomainRuleViolationException { Rule: DomainRules.NotFound } e =>
             ApiProblem.Create(StatusCodes.Status404NotFound, "Not found", e.Message, rule: e.Rule),
         DomainRuleViolationException e =>
@@ -48,6 +45,23 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
         BadHttpRequestException e => ApiProblem.Create(e.StatusCode, "Bad request", e.Message),
         _ => ApiProblem.Create(StatusCodes.Status500InternalServerError, "Internal error", "An unexpected error occurred."),
     };
+
+    /// <summary>
+    /// 400 for invalid fields; 422 naming the limit (<c>rule</c> = <c>limit.*</c>) when a size limit is exceeded.
+    /// Every failure is listed either way, each entry with its own status.
+    /// </summary>
+    private static ProblemDetails ValidationProblem(RequestValidationException e)
+    {
+        var limit = e.Failures.Select(f => f.ErrorCode).FirstOrDefault(InputLimits.Names.IsLimit);
+        var errors = e.Failures.Select(f => new ApiError(
+            f.ErrorMessage,
+            InputLimits.Names.IsLimit(f.ErrorCode) ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status400BadRequest,
+            JsonPath.FromPropertyName(f.PropertyName)));
+        var detail = string.Join(" ", e.Failures.Select(f => f.ErrorMessage).Distinct());
+        return limit is null
+            ? ApiProblem.Create(StatusCodes.Status400BadRequest, "Validation failed", detail, errors)
+            : ApiProblem.Create(StatusCodes.Status422UnprocessableEntity, "Limit exceeded", detail, errors, rule: limit);
+    }
 
     private static ProblemDetails FlowProblem(FlowFailure failure, string message) => failure == FlowFailure.Unavailable
         ? ApiProblem.Create(StatusCodes.Status503ServiceUnavailable, "Flow Repository unavailable", message, rule: "flowRepository.unavailable")

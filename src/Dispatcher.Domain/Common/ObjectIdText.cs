@@ -31,6 +31,12 @@ public static class ObjectIdText
     /// <summary>A new id stamped with the current time.</summary>
     public static string New() => New(DateTimeOffset.UtcNow);
 
+    /// <summary>
+    /// A new id of 12 random bytes (24 hex digits), for ids that must not be guessable from one another: unlike
+    /// <see cref="New(DateTimeOffset)"/>, which shares the process part and counts up.
+    /// </summary>
+    public static string NewRandom() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+
     /// <summary>True when <paramref name="value"/> is exactly 24 hexadecimal digits (any case).</summary>
     public static bool IsValid(string? value)
     {

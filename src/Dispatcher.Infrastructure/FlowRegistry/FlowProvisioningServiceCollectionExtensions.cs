@@ -25,6 +25,10 @@ internal static class FlowProvisioningServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<StandaloneFlowRegistryOptions>()
             .Bind(configuration.GetSection(StandaloneFlowRegistryOptions.SectionName))
+            // One data directory: unless set on its own, the registry lives in the embedded store's file.
+            .PostConfigure(options => options.Path = string.IsNullOrWhiteSpace(options.Path)
+                ? configuration[$"{Persistence.Sqlite.SqliteStorageOptions.SectionName}:Path"]
+                : options.Path)
             .Validate(
                 options => options.TransitionDelay >= TimeSpan.Zero,
                 $"{StandaloneFlowRegistryOptions.SectionName}:TransitionDelay must not be negative.")

@@ -48,7 +48,7 @@ internal sealed class StandaloneFlowRegistry : IFlowProvisioner
         ArgumentNullException.ThrowIfNull(definition);
         var now = _timeProvider.GetUtcNow();
         var flow = new StandaloneFlow(
-            FlowId.Parse(ObjectIdText.New(now)), definition.Tenant.Value, definition.ConfigurationId,
+            FlowId.Parse(ObjectIdText.NewRandom()), definition.Tenant.Value, definition.ConfigurationId,
             definition.Connection.Id, definition.Connection.Direction, FlowNames.For(definition.App, definition.Connection),
             FlowStatus.Inactive, now, now);
 

@@ -7,8 +7,8 @@ internal sealed class StandaloneFlowRegistryOptions
     public const string SectionName = "FlowRegistry:Standalone";
 
     /// <summary>
-    /// The SQLite file holding the flows; empty means <see cref="DefaultPath"/>, the file the embedded configuration
-    /// store uses as well.
+    /// The SQLite file holding the flows; empty means the embedded store's file (<c>Storage:Sqlite:Path</c>), and
+    /// <see cref="DefaultPath"/> when that is not set either.
     /// </summary>
     public string? Path { get; set; }
 

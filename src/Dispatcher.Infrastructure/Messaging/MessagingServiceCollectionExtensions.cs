@@ -48,6 +48,8 @@ internal static class MessagingServiceCollectionExtensions
 
         services.AddMassTransit(bus =>
         {
+            // No call-outs by default: MassTransit would otherwise report usage to its vendor at start-up.
+            bus.DisableUsageTelemetry();
             bus.AddConsumer<OihEventConsumer, OihEventConsumerDefinition>();
             bus.AddConsumer<RecordChangedConsumer, RecordChangedConsumerDefinition>();
             bus.AddConsumer<ConfigurationChangedConsumer>()

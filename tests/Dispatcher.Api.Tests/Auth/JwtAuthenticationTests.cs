@@ -98,13 +98,23 @@ public sealed class JwtAuthenticationTests
         await response.ShouldBeUnauthorizedAsync(reason);
     }
 
-    [TestCase(null)]
+    [Test]
+    public async Task A_valid_token_without_a_tenant_gives_a_403_problem()
+    {
+        using var response = await _host.GetAsync("/whoami", $"Bearer {TestTokens.Create(null)}");
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.Forbidden, NoTenantMessage);
+    }
+
     [TestCase("   ")]
-    public async Task A_valid_token_without_a_tenant_gives_a_403_problem(string? tenant)
+    [TestCase(" tenant-a")]
+    [TestCase("tenant-a\t")]
+    public async Task A_tenant_with_surrounding_whitespace_gives_a_403_problem_not_a_trimmed_tenant(string tenant)
     {
         using var response = await _host.GetAsync("/whoami", $"Bearer {TestTokens.Create(tenant)}");
 
-        await response.ShouldBeProblemAsync(HttpStatusCode.Forbidden, NoTenantMessage);
+        await response.ShouldBeProblemAsync(
+            HttpStatusCode.Forbidden, "The token's 'tenant' claim has surrounding whitespace; tenants are used exactly as issued.");
     }
 
     [Test]

@@ -24,7 +24,7 @@ public sealed class EmbeddedEventTests
 
         posted.StatusCode.Should().Be(HttpStatusCode.OK, await posted.Content.ReadAsStringAsync());
         var result = (await posted.BodyAsync())["data"]!;
-        result["outcome"]!.ToString().Should().BeOneOf("Routed", "1");
+        result["outcome"]!.GetValue<string>().Should().Be("Routed", "enums are named strings everywhere");
         result["dispatched"]!.GetValue<int>().Should().Be(2);
         var dispatches = (await (await client.GetAsync("/events/dispatches")).BodyAsync())["data"]!.AsArray();
         dispatches.Select(d => d!.Text("routingKey")).Should().Equal($"dispatch.{flows["wice.UPDATE"]}", $"dispatch.{flows["outlook.UPDATE"]}");
@@ -34,7 +34,7 @@ public sealed class EmbeddedEventTests
     }
 
     [Test]
-    public async Task Another_tenant_cannot_inject_events_for_a_flow_it_does_not_own_nor_see_the_dispatches()
+    public async Task Another_tenant_cannot_inject_events_for_a_flow_it_does_not_own_nor_learn_it_exists_nor_see_the_dispatches()
     {
         using var factory = new DispatcherApiFactory();
         using var owner = factory.ClientFor("tenant-a");
@@ -43,10 +43,16 @@ public sealed class EmbeddedEventTests
         var body = JsonNode.Parse("""{"headers":{"name":"data-hub.record.created"},"payload":{"meta":{"flowId":"SOURCE"},"data":{}}}"""
             .Replace("SOURCE", flows["snazzy.out"]));
 
+        var unknown = JsonNode.Parse("""{"headers":{"name":"data-hub.record.created"},"payload":{"meta":{"flowId":"0123456789abcdef01234567"},"data":{}}}""");
+
         using var intruding = await other.PostAsJsonAsync("/events", body);
+        using var nobodys = await other.PostAsJsonAsync("/events", unknown);
         using var owned = await owner.PostAsJsonAsync("/events", body);
 
-        intruding.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        // No existence oracle: another tenant's flow answers exactly like a flow nobody has.
+        intruding.StatusCode.Should().Be(nobodys.StatusCode);
+        (await intruding.Content.ReadAsStringAsync()).Should().Be(await nobodys.Content.ReadAsStringAsync());
+        (await intruding.BodyAsync())["data"]!.Text("outcome").Should().Be("UnknownSource");
         owned.StatusCode.Should().Be(HttpStatusCode.OK);
         (await (await other.GetAsync("/events/dispatches")).BodyAsync())["data"]!.AsArray().Should().BeEmpty();
         (await (await owner.GetAsync("/events/dispatches")).BodyAsync())["data"]!.AsArray().Should().HaveCount(2);

@@ -12,7 +12,11 @@ internal sealed class TenantRequirementHandler(IOptionsMonitor<DispatcherAuthOpt
 {
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, TenantRequirement requirement)
     {
-        if (context.User.GetTenant() is not null)
+        if (context.User.FindFirst(DispatcherClaimTypes.RejectedTenant) is { } rejected)
+        {
+            context.Fail(new AuthorizationFailureReason(this, rejected.Value));
+        }
+        else if (context.User.GetTenant() is not null)
         {
             context.Succeed(requirement);
         }

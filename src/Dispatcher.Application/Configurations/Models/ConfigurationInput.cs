@@ -71,8 +71,7 @@ public sealed record ConnectionInput
     [JsonPropertyName("_id")]
     public string? Id { get; init; }
 
-    /// <summary>Inbound only: CREATE, UPDATE or DELETE.</summary>
-    /// <example>CREATE</example>
+    /// <summary>Inbound only: CREATE, UPDATE or DELETE (case-insensitive); absent on outbound connections.</summary>
     public string? Operation { get; init; }
 
     /// <summary>The absolute URI of the data schema.</summary>

@@ -1,4 +1,5 @@
 using Dispatcher.Application.Configurations.Commands;
+using Dispatcher.Application.Configurations.Preview;
 using Dispatcher.Application.Configurations.Queries;
 using FluentValidation;
 
@@ -30,6 +31,12 @@ internal sealed class AddAppsValidator : AbstractValidator<AddApps>
     {
         RuleFor(c => c.Id).RequiredObjectId().OverridePropertyName("id");
         RuleFor(c => c.Apps).NotEmpty().WithMessage("Send one app or an array of apps.");
+        RuleFor(c => c.Apps).Must(a => a.Count <= InputLimits.MaxApps)
+            .WithErrorCode(InputLimits.Names.Apps)
+            .WithMessage($"At most {InputLimits.MaxApps} applications per configuration ({InputLimits.Names.Apps}).");
+        RuleFor(c => c.Apps).Must(a => a.Sum(Rules.Connections) <= InputLimits.MaxConnectionsPerConfiguration)
+            .WithErrorCode(InputLimits.Names.ConnectionsPerConfiguration)
+            .WithMessage($"At most {InputLimits.MaxConnectionsPerConfiguration} connections per configuration ({InputLimits.Names.ConnectionsPerConfiguration}).");
         RuleForEach(c => c.Apps).NotNull().SetValidator(new AppInputValidator()!);
     }
 }
@@ -56,4 +63,9 @@ internal sealed class RemoveAppValidator : AbstractValidator<RemoveApp>
 internal sealed class GetConfigurationValidator : AbstractValidator<GetConfiguration>
 {
     public GetConfigurationValidator() => RuleFor(c => c.Id).RequiredObjectId().OverridePropertyName("id");
+}
+
+internal sealed class PreviewDispatchValidator : AbstractValidator<PreviewDispatch>
+{
+    public PreviewDispatchValidator() => RuleFor(c => c.ConfigurationId).RequiredObjectId().OverridePropertyName("id");
 }

@@ -9,8 +9,32 @@ namespace Dispatcher.Application.Configurations.Validation;
 /// <summary>Shared rules for the input shapes.</summary>
 internal static class Rules
 {
-    public const int MaxText = 200;
-    public const int MaxItems = 100;
+    public static IRuleBuilderOptions<T, string?> Text<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.MaximumLength(InputLimits.MaxText).WithErrorCode(InputLimits.Names.Text);
+
+    public static int Connections(SideInput? side) => side?.Flows?.Count ?? 0;
+
+    public static int Connections(AppInput? app) => Connections(app?.Outbound) + Connections(app?.Inbound);
+
+    public static IRuleBuilderOptions<T, JsonElement?> Fields<T>(this IRuleBuilder<T, JsonElement?> rule)
+    {
+        rule.Must(f => f is null || f.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Null)
+            .WithMessage("'fields' must be a JSON object.");
+        rule.Must(f => f is null || Depth(f.Value) <= InputLimits.MaxFieldsDepth)
+            .WithErrorCode(InputLimits.Names.FieldsDepth)
+            .WithMessage($"'fields' may nest at most {InputLimits.MaxFieldsDepth} levels deep ({InputLimits.Names.FieldsDepth}).");
+        return rule.Must(f => f is null || JsonSerializer.SerializeToUtf8Bytes(f.Value).Length <= InputLimits.MaxFieldsBytes)
+            .WithErrorCode(InputLimits.Names.FieldsBytes)
+            .WithMessage($"'fields' may be at most {InputLimits.MaxFieldsBytes} bytes as compact JSON ({InputLimits.Names.FieldsBytes}).");
+    }
+
+    /// <summary>Nesting depth of objects and arrays: a scalar is 0, <c>{}</c> is 1.</summary>
+    public static int Depth(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => 1 + element.EnumerateObject().Select(p => Depth(p.Value)).DefaultIfEmpty(0).Max(),
+        JsonValueKind.Array => 1 + element.EnumerateArray().Select(Depth).DefaultIfEmpty(0).Max(),
+        _ => 0,
+    };
 
     public static IRuleBuilderOptions<T, string?> ObjectId<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(value => string.IsNullOrEmpty(value) || ObjectIdText.IsValid(value))
@@ -25,10 +49,14 @@ internal sealed class ConfigurationInputValidator : AbstractValidator<Configurat
 {
     public ConfigurationInputValidator()
     {
-        RuleFor(c => c.Name).NotEmpty().MaximumLength(Rules.MaxText);
-        RuleFor(c => c.DataModel).MaximumLength(Rules.MaxText);
-        RuleFor(c => c.Applications).Must(a => a is null || a.Count <= Rules.MaxItems)
-            .WithMessage($"At most {Rules.MaxItems} applications per configuration.");
+        RuleFor(c => c.Name).NotEmpty().Text();
+        RuleFor(c => c.DataModel).Text();
+        RuleFor(c => c.Applications).Must(a => a is null || a.Count <= InputLimits.MaxApps)
+            .WithErrorCode(InputLimits.Names.Apps)
+            .WithMessage($"At most {InputLimits.MaxApps} applications per configuration ({InputLimits.Names.Apps}).");
+        RuleFor(c => c.Applications).Must(a => a is null || a.Sum(Rules.Connections) <= InputLimits.MaxConnectionsPerConfiguration)
+            .WithErrorCode(InputLimits.Names.ConnectionsPerConfiguration)
+            .WithMessage($"At most {InputLimits.MaxConnectionsPerConfiguration} connections per configuration ({InputLimits.Names.ConnectionsPerConfiguration}).");
         RuleForEach(c => c.Applications).NotNull().SetValidator(new AppInputValidator()!);
         RuleFor(c => c.Applications)
             .Must(apps => apps is null || apps.OfType<AppInput>().Where(a => !string.IsNullOrWhiteSpace(a.ApplicationUid))
@@ -43,16 +71,15 @@ internal sealed class AppInputValidator : AbstractValidator<AppInput>
     public AppInputValidator()
     {
         RuleFor(a => a.Id).ObjectId();
-        RuleFor(a => a.ApplicationUid).NotEmpty().MaximumLength(Rules.MaxText);
-        RuleFor(a => a.ApplicationName).NotEmpty().MaximumLength(Rules.MaxText);
+        RuleFor(a => a.ApplicationUid).NotEmpty().Text();
+        RuleFor(a => a.ApplicationName).NotEmpty().Text();
         RuleFor(a => a.AdapterComponentId).ObjectId();
         RuleFor(a => a.AdapterComponentId).NotEmpty()
             .When(a => (a.Outbound?.Flows?.Count ?? 0) + (a.Inbound?.Flows?.Count ?? 0) > 0)
             .WithMessage("'adapterComponentId' is required when the app has connections: its flows run that adapter.");
         RuleFor(a => a.TransformerComponentId).ObjectId();
         RuleFor(a => a.SecretId).ObjectId();
-        RuleFor(a => a.Fields).Must(f => f is null || f.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Null)
-            .WithMessage("'fields' must be a JSON object.");
+        RuleFor(a => a.Fields).Fields();
         RuleFor(a => a.Outbound).SetValidator(new SideInputValidator(Direction.Outbound)!);
         RuleFor(a => a.Inbound).SetValidator(new SideInputValidator(Direction.Inbound)!);
     }
@@ -63,13 +90,12 @@ internal sealed class AppPatchValidator : AbstractValidator<AppPatch>
 {
     public AppPatchValidator()
     {
-        RuleFor(a => a.ApplicationUid).NotEmpty().MaximumLength(Rules.MaxText).When(a => a.ApplicationUid is not null);
-        RuleFor(a => a.ApplicationName).NotEmpty().MaximumLength(Rules.MaxText).When(a => a.ApplicationName is not null);
+        RuleFor(a => a.ApplicationUid).NotEmpty().Text().When(a => a.ApplicationUid is not null);
+        RuleFor(a => a.ApplicationName).NotEmpty().Text().When(a => a.ApplicationName is not null);
         RuleFor(a => a.AdapterComponentId).ObjectId();
         RuleFor(a => a.TransformerComponentId).ObjectId();
         RuleFor(a => a.SecretId).ObjectId();
-        RuleFor(a => a.Fields).Must(f => f is null || f.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Null)
-            .WithMessage("'fields' must be a JSON object.");
+        RuleFor(a => a.Fields).Fields();
         RuleFor(a => a.Outbound).SetValidator(new SideInputValidator(Direction.Outbound)!);
         RuleFor(a => a.Inbound).SetValidator(new SideInputValidator(Direction.Inbound)!);
     }
@@ -80,8 +106,9 @@ internal sealed class SideInputValidator : AbstractValidator<SideInput>
 {
     public SideInputValidator(Direction direction)
     {
-        RuleFor(s => s.Flows).Must(f => f is null || f.Count <= Rules.MaxItems)
-            .WithMessage($"At most {Rules.MaxItems} connections per side.");
+        RuleFor(s => s.Flows).Must(f => f is null || f.Count <= InputLimits.MaxConnectionsPerSide)
+            .WithErrorCode(InputLimits.Names.ConnectionsPerSide)
+            .WithMessage($"At most {InputLimits.MaxConnectionsPerSide} connections per side ({InputLimits.Names.ConnectionsPerSide}).");
         RuleForEach(s => s.Flows).NotNull().SetValidator(new ConnectionInputValidator(direction)!);
     }
 }
@@ -92,12 +119,13 @@ internal sealed class ConnectionInputValidator : AbstractValidator<ConnectionInp
     public ConnectionInputValidator(Direction direction)
     {
         RuleFor(c => c.Id).ObjectId();
-        RuleFor(c => c.SchemaUri).NotEmpty();
+        RuleFor(c => c.SchemaUri).NotEmpty().MaximumLength(InputLimits.MaxSchemaUriLength).WithErrorCode(InputLimits.Names.SchemaUriLength);
         RuleFor(c => c.SchemaUri).Must(value => SchemaUri.TryParse(value, out _))
             .When(c => !string.IsNullOrWhiteSpace(c.SchemaUri))
             .WithMessage("'schemaUri' must be an absolute URI, got '{PropertyValue}'.");
-        RuleFor(c => c.AdapterAction).MaximumLength(Rules.MaxText);
-        RuleFor(c => c.TransformerAction).MaximumLength(Rules.MaxText);
+        RuleFor(c => c.AdapterAction).Text();
+        RuleFor(c => c.TransformerAction).Text();
+        RuleFor(c => c.Operation).Text();
         if (direction == Direction.Inbound)
         {
             RuleFor(c => c.Operation).NotEmpty()
