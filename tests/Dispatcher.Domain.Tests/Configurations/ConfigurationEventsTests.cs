@@ -1,3 +1,4 @@
+using Dispatcher.Domain.Common;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Domain.Tests.Builders;
 
@@ -44,7 +45,7 @@ public sealed class ConfigurationEventsTests
     }
 
     [Test]
-    public void Removing_an_app_raises_removed_with_the_app_so_its_flows_can_be_deleted()
+    public void Removing_an_app_raises_removed_with_the_app_and_releases_each_of_its_flows()
     {
         var configuration = ThreeAppExample.Build();
         configuration.ClearDomainEvents();
@@ -53,9 +54,13 @@ public sealed class ConfigurationEventsTests
         configuration.RemoveApp(wice.Id, Later);
 
         configuration.Apps.Select(a => a.ApplicationUid.Value).Should().Equal("snazzy1234", "outlook9012");
-        var removed = configuration.DomainEvents.Should().ContainSingle().Which.Should().BeOfType<AppRemoved>().Subject;
+        var removed = configuration.DomainEvents[0].Should().BeOfType<AppRemoved>().Subject;
         removed.App.Connections.Select(c => c.FlowId!.Value.Value)
             .Should().Equal(ThreeAppExample.WiceOut, ThreeAppExample.WiceCreate, ThreeAppExample.WiceUpdate);
+        configuration.DomainEvents.Skip(1).Should().Equal(
+            new FlowReleased(configuration.Id, FlowId.Parse(ThreeAppExample.WiceOut)),
+            new FlowReleased(configuration.Id, FlowId.Parse(ThreeAppExample.WiceCreate)),
+            new FlowReleased(configuration.Id, FlowId.Parse(ThreeAppExample.WiceUpdate)));
     }
 
     [Test]
@@ -86,15 +91,19 @@ public sealed class ConfigurationEventsTests
         var changedOutlook = new AppBuilder("outlook9012", "Outlook renamed").WithId(outlook.Id).Build();
         var added = new AppBuilder("google1357").Build();
 
+        var wice = configuration.Apps[1];
+        var released = wice.Connections.Concat(outlook.Connections).Select(c => c.FlowId!.Value).ToList();
+
         configuration.ReplaceApps([snazzy, changedOutlook, added], Later);
 
-        configuration.DomainEvents.Should().BeEquivalentTo(new object[]
+        configuration.DomainEvents.Where(e => e is not (FlowReleased or SideActivated or SideDeactivated)).Should().BeEquivalentTo(new object[]
         {
-            new AppRemoved(configuration.Id, configuration.DomainEvents.OfType<AppRemoved>().Single().App),
+            new AppRemoved(configuration.Id, wice),
             new AppChanged(configuration.Id, outlook.Id),
             new AppAdded(configuration.Id, added.Id),
         });
-        configuration.DomainEvents.OfType<AppRemoved>().Single().App.ApplicationUid.Value.Should().Be("wice5678");
+        configuration.DomainEvents.OfType<FlowReleased>().Select(e => e.FlowId).Should().BeEquivalentTo(
+            released, "the flows of the removed app and those the changed app no longer carries are to be removed");
     }
 
     [Test]
@@ -119,5 +128,36 @@ public sealed class ConfigurationEventsTests
 
         configuration.DomainEvents.Should().ContainSingle().Which.Should().BeOfType<ConfigurationDeleted>()
             .Which.Flows.Should().HaveCount(9);
+    }
+
+    [Test]
+    public void Replacing_one_app_reports_its_side_switched_off_and_the_flow_of_a_dropped_connection()
+    {
+        var app = new AppBuilder("wice5678").Outbound(ThreeAppExample.Person, "65f0000000000000000000f1")
+            .Inbound(ThreeAppExample.Person, Operation.Create, "65f0000000000000000000f2")
+            .Inbound(ThreeAppExample.Person, Operation.Update, "65f0000000000000000000f3").Build();
+        var configuration = new ConfigurationBuilder().With(app).Build();
+        configuration.ClearDomainEvents();
+        var changed = App.Create(
+            app.Id, app.ApplicationUid, app.ApplicationName, app.Outbound,
+            AppSide.Create(Direction.Inbound, false, [app.Inbound.Connections[0]]),
+            app.AdapterComponentId, app.TransformerComponentId, app.SecretId, app.Fields);
+
+        configuration.ReplaceApp(changed, Later);
+
+        configuration.DomainEvents.Should().Equal(
+            new AppChanged(configuration.Id, app.Id),
+            new SideDeactivated(configuration.Id, app.Id, Direction.Inbound),
+            new FlowReleased(configuration.Id, FlowId.Parse("65f0000000000000000000f3")));
+    }
+
+    [Test]
+    public void Replacing_an_app_that_is_not_there_is_refused()
+    {
+        var configuration = ThreeAppExample.Build();
+
+        var replace = () => configuration.ReplaceApp(new AppBuilder("new-app").Build(), Later);
+
+        replace.Should().Throw<DomainRuleViolationException>().Which.Rule.Should().Be(DomainRules.NotFound);
     }
 }
