@@ -18,8 +18,10 @@ public sealed class FlowRemover(
     FlowStopClock stops,
     IOptions<FlowProvisioningOptions> options)
 {
-    /// <summary>How soon a stopping flow is looked at again.</summary>
-    public static readonly TimeSpan RecheckDelay = TimeSpan.FromMilliseconds(250);
+    /// <summary>How soon a flow just stopped is looked at again; later looks wait half as long as it has been stopping, up to 2 s.</summary>
+    public static readonly TimeSpan RecheckDelay = TimeSpan.FromMilliseconds(100);
+
+    private static readonly TimeSpan MaxRecheckDelay = TimeSpan.FromSeconds(2);
 
     /// <summary>Takes the next removal step for the flow of <paramref name="work"/>.</summary>
     public async Task<FlowWorkOutcome> StepAsync(FlowWork work, CancellationToken cancellationToken)
@@ -32,8 +34,9 @@ public sealed class FlowRemover(
                 await flows.StopAsync(flowId, FlowCallContext.Service, cancellationToken);
                 stops.Stopped(flowId);
                 return FlowWorkOutcome.Later(RecheckDelay);
-            case FlowStatus.Stopping when stops.StoppingFor(flowId) <= options.Value.StopWaitTimeout:
-                return FlowWorkOutcome.Later(RecheckDelay);
+            case FlowStatus.Stopping when stops.StoppingFor(flowId) is var stopping && stopping <= options.Value.StopWaitTimeout:
+                // A flow that stops quickly is deleted soon; one that takes long is not asked about many times a second.
+                return FlowWorkOutcome.Later(TimeSpan.FromTicks(Math.Clamp(stopping.Ticks / 2, RecheckDelay.Ticks, MaxRecheckDelay.Ticks)));
             case FlowStatus.Stopping:
                 stops.Forget(flowId);
                 return FlowWorkOutcome.Failed($"Flow {flowId} did not become inactive within {options.Value.StopWaitTimeout}.");
