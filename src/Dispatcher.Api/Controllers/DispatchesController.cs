@@ -9,8 +9,6 @@ using Dispatcher.Application.Configurations.Commands;
 using Dispatcher.Application.Configurations.Models;
 using Dispatcher.Application.Configurations.Provisioning;
 using Dispatcher.Application.Configurations.Queries;
-using Dispatcher.Application.Configurations.Validation;
-using Dispatcher.Domain.Common;
 using FluentValidation.Results;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
@@ -125,50 +123,8 @@ public sealed class DispatchesController(IMediator mediator, IOptions<JsonOption
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status400BadRequest, ApiProblem.ContentType)]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status404NotFound, ApiProblem.ContentType)]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status422UnprocessableEntity, ApiProblem.ContentType)]
-    public async Task<IActionResult> AddApps(string id, [FromBody] JsonElement body, CancellationToken cancellationToken)
-    {
-        var command = new AddApps(Caller(), id, ReadApps(body));
-        if (ObjectIdText.IsValid(id))
-        {
-            var stored = await mediator.Send(new GetConfiguration(Tenant, id), cancellationToken);
-            EnsureWithinLimits(stored.Applications.Count, stored.Applications.Sum(ConnectionCount), command.Apps);
-        }
-
-        return Written(await mediator.Send(command, cancellationToken));
-    }
-
-    /// <summary>
-    /// The configuration-wide limits for apps added to a stored configuration (the validators see only the request).
-    /// Concurrent additions are checked each against the state it read; the request limits still bound each one.
-    /// </summary>
-    private static void EnsureWithinLimits(int storedApps, int storedConnections, IReadOnlyList<AppInput?> added)
-    {
-        var failures = new List<ValidationFailure>();
-        var apps = storedApps + added.Count;
-        if (apps > InputLimits.MaxApps)
-        {
-            failures.Add(new ValidationFailure("body", $"The configuration would have {apps} applications; at most {InputLimits.MaxApps} are allowed ({InputLimits.Names.Apps}).")
-            {
-                ErrorCode = InputLimits.Names.Apps,
-            });
-        }
-
-        var connections = storedConnections + added.Sum(a => (a?.Outbound?.Flows?.Count ?? 0) + (a?.Inbound?.Flows?.Count ?? 0));
-        if (connections > InputLimits.MaxConnectionsPerConfiguration)
-        {
-            failures.Add(new ValidationFailure("body", $"The configuration would have {connections} connections; at most {InputLimits.MaxConnectionsPerConfiguration} are allowed ({InputLimits.Names.ConnectionsPerConfiguration}).")
-            {
-                ErrorCode = InputLimits.Names.ConnectionsPerConfiguration,
-            });
-        }
-
-        if (failures.Count > 0)
-        {
-            throw new RequestValidationException(failures);
-        }
-    }
-
-    private static int ConnectionCount(AppDto app) => app.Outbound.Flows.Count + app.Inbound.Flows.Count;
+    public async Task<IActionResult> AddApps(string id, [FromBody] JsonElement body, CancellationToken cancellationToken) =>
+        Written(await mediator.Send(new AddApps(Caller(), id, ReadApps(body)), cancellationToken));
 
     /// <summary>Changes one app partially, e.g. <c>{"inbound":{"active":false}}</c>; the flow consequences follow.</summary>
     /// <response code="200">The stored configuration.</response>
@@ -180,21 +136,8 @@ public sealed class DispatchesController(IMediator mediator, IOptions<JsonOption
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status400BadRequest, ApiProblem.ContentType)]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status404NotFound, ApiProblem.ContentType)]
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status422UnprocessableEntity, ApiProblem.ContentType)]
-    public async Task<IActionResult> UpdateApp(string id, string appId, [FromBody] AppPatch body, CancellationToken cancellationToken)
-    {
-        var command = new UpdateApp(Caller(), id, appId, body);
-        if (ObjectIdText.IsValid(id) && (body?.Outbound?.Flows ?? body?.Inbound?.Flows) is not null)
-        {
-            var stored = await mediator.Send(new GetConfiguration(Tenant, id), cancellationToken);
-            var others = stored.Applications.Where(a => !string.Equals(a.Id, appId, StringComparison.OrdinalIgnoreCase)).ToList();
-            var current = stored.Applications.FirstOrDefault(a => string.Equals(a.Id, appId, StringComparison.OrdinalIgnoreCase));
-            var changed = (body!.Outbound?.Flows?.Count ?? current?.Outbound.Flows.Count ?? 0)
-                + (body.Inbound?.Flows?.Count ?? current?.Inbound.Flows.Count ?? 0);
-            EnsureWithinLimits(others.Count, others.Sum(ConnectionCount) + changed, []);
-        }
-
-        return Written(await mediator.Send(command, cancellationToken));
-    }
+    public async Task<IActionResult> UpdateApp(string id, string appId, [FromBody] AppPatch body, CancellationToken cancellationToken) =>
+        Written(await mediator.Send(new UpdateApp(Caller(), id, appId, body), cancellationToken));
 
     /// <summary>Removes one app and its flows.</summary>
     /// <response code="200">The stored configuration.</response>

@@ -1,6 +1,7 @@
 using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Configurations.Models;
 using Dispatcher.Application.Configurations.Provisioning;
+using Dispatcher.Application.Configurations.Validation;
 using Mediator;
 
 namespace Dispatcher.Application.Configurations.Commands;
@@ -21,6 +22,7 @@ public sealed class AddAppsHandler(
             configuration.AddApp(AppAssembler.Build(app, existing: null), now);
         }
 
+        ConfigurationLimits.Ensure(configuration);
         return await writer.SaveAsync(configuration, command.Caller.Flows, cancellationToken);
     }
 }
