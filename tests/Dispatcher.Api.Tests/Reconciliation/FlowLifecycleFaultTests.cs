@@ -39,10 +39,21 @@ public sealed class FlowLifecycleFaultTests
         FlowRepository,
     }
 
+    /// <summary>Set to <c>full</c> to run every operation against the fake Flow Repository too (build/fault-suite.sh).</summary>
+    public const string FullSuiteVariable = "DISPATCHER_FAULT_SUITE";
+
     [Test]
     public async Task Every_fault_at_every_step_leaves_the_four_zeros_after_a_restart_and_one_reconciler_pass(
         [Values] Operation operation, [Values] FaultKind kind, [Values] Registry registry)
     {
+        // The whole matrix takes about 15 minutes on the 2-core machine: the default run (build/test.sh) covers every
+        // operation on the standalone registry and the create and delete paths on the Flow Repository.
+        if (registry == Registry.FlowRepository && operation is not (Operation.Create or Operation.Delete)
+            && Environment.GetEnvironmentVariable(FullSuiteVariable) != "full")
+        {
+            Assert.Ignore($"Part of the full fault suite: {FullSuiteVariable}=full (build/fault-suite.sh).");
+        }
+
         var steps = await CountStepsAsync(operation, registry);
         steps.Should().BeGreaterThan(3, "every write has several effectful steps");
 
