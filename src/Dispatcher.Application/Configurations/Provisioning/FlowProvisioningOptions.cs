@@ -24,7 +24,7 @@ public sealed class FlowProvisioningOptions
     public TimeSpan WorkPollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>How long a claimed piece of work is reserved for its runner (longer than any one attempt).</summary>
-    public TimeSpan WorkClaimDuration { get; set; } = TimeSpan.FromMinutes(2);
+    public TimeSpan WorkClaimDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// How long a write waits for its flow work before it answers; flows whose removal is not finished by then are
