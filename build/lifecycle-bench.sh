@@ -3,17 +3,19 @@
 #   build/lifecycle-bench.sh                  both parts, 3 runs each (medians in docs/benchmarks.md)
 #   build/lifecycle-bench.sh --lifecycle-only  POST / DELETE against the real service (child process, embedded defaults)
 #   build/lifecycle-bench.sh --reconcile-only  one reconciler round over many configurations against the fake Flow Repository
-# Options: --runs N (default 3), --sizes 100,500,2000,20000 (flows, in configurations of at most 500), --configurations N (default 100000),
+# Options: --runs N (default 3), --sizes 100,500,2000,20000 (flows), --flows-per-configuration N (default 20000: each size
+#          in one configuration; the service runs with Limits:MaxConnectionsPerConfiguration=N and a 16 MiB body limit), --configurations N (default 100000),
 #          --page-size N (Reconciler:PageSize, default 1000), --out DIR (default artifacts/bench/<time>-lifecycle).
 # No broker needed (in-memory bus). The reconcile part holds the fake's flows in memory: ~15 GB at 100,000 configurations.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-runs=3 sizes=100,500,2000,20000 configurations=100000 page_size=1000 lifecycle=1 reconcile=1 out=""
+runs=3 sizes=100,500,2000,20000 per_configuration=20000 configurations=100000 page_size=1000 lifecycle=1 reconcile=1 out=""
 while (($#)); do
   case "$1" in
     --runs) runs=$2; shift ;;
     --sizes) sizes=$2; shift ;;
+    --flows-per-configuration) per_configuration=$2; shift ;;
     --configurations) configurations=$2; shift ;;
     --page-size) page_size=$2; shift ;;
     --lifecycle-only) reconcile=0 ;;
@@ -40,7 +42,7 @@ machine() {
 if ((lifecycle)); then
   machine "lifecycle start"
   log "POST / DELETE against the real service: sizes $sizes, $runs run(s)"
-  "${tool[@]}" lifecycle --api src/Dispatcher.Api/bin/Release/net10.0/Dispatcher.Api.dll --sizes "$sizes" --runs "$runs" --out "$out/lifecycle" |
+  "${tool[@]}" lifecycle --api src/Dispatcher.Api/bin/Release/net10.0/Dispatcher.Api.dll --sizes "$sizes" --flows-per-configuration "$per_configuration" --runs "$runs" --out "$out/lifecycle" |
     tee "$out/lifecycle.log"
   machine "lifecycle end"
 fi

@@ -33,17 +33,19 @@ public sealed record LifecycleSample(
 /// <summary>
 /// <c>lifecycle</c>: the real service (<c>src/Dispatcher.Api</c>, Release) as a child process on embedded defaults
 /// (SQLite store, standalone flow registry in the same file, in-memory bus, reconciler on with its defaults), one
-/// fresh process and file per run. A size is a number of flows, in configurations of at most 500 flows (the input
-/// limit <c>limit.connectionsPerConfiguration</c>; half outbound, all sides active): each configuration is created
+/// fresh process and file per run. A size is a number of flows, in configurations of at most
+/// <c>flowsPerConfiguration</c> flows (the service's <c>Limits:MaxConnectionsPerConfiguration</c> is set to it; half
+/// outbound, all sides active, at most 100 connections per side): each configuration is created
 /// with <c>POST /dispatches</c> (one after another; answer time, and when the write committed, seen from outside);
 /// once every outbound flow is started, each is deleted with <c>DELETE /dispatches/{id}</c>, one after another (answer
 /// time, commit, <c>meta.pendingCleanup</c>), and the time from the first DELETE until the standalone registry holds
 /// none of their flows and their flow work is gone is taken (the SQLite file polled every 20 ms).
 /// </summary>
-public sealed class LifecycleRun(string apiDll, string outDirectory, IReadOnlyList<int> sizes, int runs, long maxBodyBytes)
+public sealed class LifecycleRun(
+    string apiDll, string outDirectory, IReadOnlyList<int> sizes, int runs, long maxBodyBytes, int flowsPerConfiguration)
 {
-    /// <summary>The most connections one configuration may have (docs/limits.md).</summary>
-    public const int MaxFlowsPerConfiguration = 500;
+    /// <summary>The most connections one configuration may have at most (docs/limits.md: 100 apps × 2 sides × 100).</summary>
+    public const int MaxFlowsPerConfiguration = 20_000;
 
     private static readonly TimeSpan WorkTimeout = TimeSpan.FromMinutes(15);
 
@@ -67,6 +69,7 @@ public sealed class LifecycleRun(string apiDll, string outDirectory, IReadOnlyLi
                 ["QUEUE_URL"] = string.Empty,
                 ["MONGODB_URL"] = string.Empty,
                 ["Api__MaxRequestBodyBytes"] = maxBodyBytes.ToString(CultureInfo.InvariantCulture),
+                ["Limits__MaxConnectionsPerConfiguration"] = flowsPerConfiguration.ToString(CultureInfo.InvariantCulture),
                 ["Logging__LogLevel__Default"] = "Warning",
             };
             var log = Path.Combine(outDirectory, $"dispatcher-run{run}.log");
@@ -81,7 +84,7 @@ public sealed class LifecycleRun(string apiDll, string outDirectory, IReadOnlyLi
 
             foreach (var flows in sizes)
             {
-                var configurations = (flows + MaxFlowsPerConfiguration - 1) / MaxFlowsPerConfiguration;
+                var configurations = (flows + flowsPerConfiguration - 1) / flowsPerConfiguration;
                 var perConfiguration = flows / configurations;
                 var body = Body(perConfiguration, out var apps, out var perSide);
                 var bytes = Encoding.UTF8.GetByteCount(body);
@@ -181,7 +184,7 @@ public sealed class LifecycleRun(string apiDll, string outDirectory, IReadOnlyLi
     /// </summary>
     public static string Body(int flows, out int apps, out int perSide)
     {
-        apps = Math.Max(1, (flows + 99) / 100);
+        apps = Math.Max(1, (flows + 199) / 200);
         perSide = flows / apps / 2;
         if (flows > MaxFlowsPerConfiguration || apps * perSide * 2 != flows)
         {

@@ -4,7 +4,7 @@ using Dispatcher.LifecycleBench;
 
 const string Usage = """
     usage:
-      Dispatcher.LifecycleBench lifecycle --api PATH/Dispatcher.Api.dll [--sizes 100,500,2000,20000] [--runs 3] [--max-body-bytes N] [--out DIR]
+      Dispatcher.LifecycleBench lifecycle --api PATH/Dispatcher.Api.dll [--sizes 100,500,2000,20000] [--runs 3] [--flows-per-configuration 20000] [--max-body-bytes N] [--out DIR]
       Dispatcher.LifecycleBench reconcile [--configurations 100000] [--runs 3] [--page-size 1000] [--out DIR]
       Dispatcher.LifecycleBench stats [N]      (connections and flows of the benchmark mix of N configurations)
     """;
@@ -25,7 +25,8 @@ switch (args.FirstOrDefault())
         var sizes = Option("sizes", "100,500,2000,20000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
         return await new LifecycleRun(
             Option("api", string.Empty), output, sizes, Number("runs", 3),
-            long.Parse(Option("max-body-bytes", (1024 * 1024).ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture)).RunAsync();
+            long.Parse(Option("max-body-bytes", (16 * 1024 * 1024).ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture),
+            Number("flows-per-configuration", LifecycleRun.MaxFlowsPerConfiguration)).RunAsync();
     case "reconcile":
         return await new ReconcileRun(Number("configurations", 100_000), Number("runs", 3), Number("page-size", 1000), output).RunAsync();
     case "stats":

@@ -1,6 +1,7 @@
 using Dispatcher.Application.Common.Telemetry;
 using Dispatcher.Application.Configurations.Provisioning;
 using Dispatcher.Application.Configurations.Reconciliation;
+using Dispatcher.Application.Configurations.Validation;
 using Dispatcher.Application.Dispatching;
 using Dispatcher.Domain.Routing;
 using FluentValidation;
@@ -26,6 +27,11 @@ public static class DependencyInjection
             .BindConfiguration(FlowProvisioningOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<ConfigurationLimitOptions>()
+            .BindConfiguration(ConfigurationLimitOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<ConfigurationLimits>();
         services.AddOptions<DispatchOptions>().BindConfiguration(DispatchOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ReconcilerOptions>().BindConfiguration(ReconcilerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<DispatcherMetrics>();

@@ -197,19 +197,44 @@ public sealed class Configuration : AggregateRoot
     }
 
     /// <summary>Records the flow provisioned for a connection; raises <see cref="FlowAssigned"/>.</summary>
-    public void AssignFlow(ConnectionId connectionId, FlowId flowId, DateTimeOffset now)
+    public void AssignFlow(ConnectionId connectionId, FlowId flowId, DateTimeOffset now) =>
+        AssignFlows([new KeyValuePair<ConnectionId, FlowId>(connectionId, flowId)], now);
+
+    /// <summary>
+    /// Records the flows provisioned for many connections at once (in one pass over the configuration, however many
+    /// there are); raises <see cref="FlowAssigned"/> for each one that changed. Nothing is assigned when one of them
+    /// names an unknown connection or a flow another connection holds.
+    /// </summary>
+    public void AssignFlows(IEnumerable<KeyValuePair<ConnectionId, FlowId>> assignments, DateTimeOffset now)
     {
-        var (_, connection) = FindConnection(connectionId) ?? throw NotFound($"Connection '{connectionId}'");
-        var owner = _apps.SelectMany(a => a.Connections).FirstOrDefault(c => c.FlowId == flowId);
-        if (owner is not null && owner.Id != connectionId)
+        ArgumentNullException.ThrowIfNull(assignments);
+        var connections = _apps.SelectMany(a => a.Connections).ToDictionary(c => c.Id);
+        var owners = connections.Values.Where(c => c.FlowId is not null).ToDictionary(c => c.FlowId!.Value, c => c.Id);
+        var checkedAssignments = new List<(Connection Connection, FlowId FlowId)>();
+        foreach (var (connectionId, flowId) in assignments)
         {
-            throw DuplicateFlow(flowId);
+            var connection = connections.GetValueOrDefault(connectionId) ?? throw NotFound($"Connection '{connectionId}'");
+            if (owners.TryGetValue(flowId, out var owner) && owner != connectionId)
+            {
+                throw DuplicateFlow(flowId);
+            }
+
+            if (connection.FlowId is { } previous)
+            {
+                owners.Remove(previous);
+            }
+
+            owners[flowId] = connectionId;
+            checkedAssignments.Add((connection, flowId));
         }
 
-        if (connection.AssignFlow(flowId))
+        foreach (var (connection, flowId) in checkedAssignments)
         {
-            Touch(now);
-            Raise(new FlowAssigned(Id, connectionId, flowId));
+            if (connection.AssignFlow(flowId))
+            {
+                Touch(now);
+                Raise(new FlowAssigned(Id, connection.Id, flowId));
+            }
         }
     }
 

@@ -4,6 +4,7 @@ using Dispatcher.Application.Common.Errors;
 using Dispatcher.Domain.Common;
 using Dispatcher.Domain.Configurations;
 using Microsoft.Data.Sqlite;
+using Dispatcher.Infrastructure.Persistence.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace Dispatcher.Infrastructure.FlowRegistry;
@@ -30,6 +31,7 @@ internal sealed class StandaloneFlowRegistry : IFlowProvisioner
     private readonly StandaloneFlowDatabase _database;
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _transitionDelay;
+    private readonly GroupCommit<StandaloneFlow> _inserts;
 
     /// <summary>Creates the registry over the file named by <paramref name="options"/>.</summary>
     public StandaloneFlowRegistry(IOptions<StandaloneFlowRegistryOptions> options, TimeProvider timeProvider)
@@ -39,41 +41,61 @@ internal sealed class StandaloneFlowRegistry : IFlowProvisioner
         _database = new StandaloneFlowDatabase(options.Value.ResolvedPath);
         _transitionDelay = options.Value.TransitionDelay;
         _timeProvider = timeProvider;
+        _inserts = new GroupCommit<StandaloneFlow>(InsertAsync);
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Creations that arrive while others are being written are written together (<see cref="GroupCommit{T}"/>).
+    /// Once queued, a creation is not cancelled: its flow carries its owner, so a flow whose configuration write
+    /// never commits is still found and removed.
+    /// </remarks>
     public async Task<FlowId> CreateAsync(
         FlowDefinition definition, FlowCallContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(definition);
+        cancellationToken.ThrowIfCancellationRequested();
         var now = _timeProvider.GetUtcNow();
         var flow = new StandaloneFlow(
             FlowId.Parse(ObjectIdText.NewRandom()), definition.Tenant.Value, definition.ConfigurationId,
             definition.Connection.Id, definition.Connection.Direction, FlowNames.For(definition.App, definition.Connection),
             FlowStatus.Inactive, now, now);
+        await _inserts.WriteAsync(flow);
+        return flow.Id;
+    }
 
-        return await RunAsync(
+    private Task InsertAsync(IReadOnlyList<StandaloneFlow> flows) =>
+        RunAsync(
             async (connection, ct) =>
             {
+                await using var transaction = connection.BeginTransaction(deferred: false);
                 await using var command = connection.CreateCommand();
                 command.CommandText = $"""
                     INSERT INTO standalone_flows ({Columns})
                     VALUES (@id, @tenant, @configurationId, @connectionId, @direction, @name, @status, @statusChangedAt, @createdAt);
                     """;
-                command.Parameters.AddWithValue("@id", flow.Id.Value);
-                command.Parameters.AddWithValue("@tenant", flow.Tenant);
-                command.Parameters.AddWithValue("@configurationId", flow.ConfigurationId.Value);
-                command.Parameters.AddWithValue("@connectionId", flow.ConnectionId.Value);
-                command.Parameters.AddWithValue("@direction", DirectionText(flow.Direction));
-                command.Parameters.AddWithValue("@name", flow.Name);
-                command.Parameters.AddWithValue("@status", FlowLifecycle.ToText(flow.Status));
-                command.Parameters.AddWithValue("@statusChangedAt", TimestampText(flow.StatusChangedAt));
-                command.Parameters.AddWithValue("@createdAt", TimestampText(flow.CreatedAt));
-                await command.ExecuteNonQueryAsync(ct);
-                return flow.Id;
+                var parameters = new[] { "@id", "@tenant", "@configurationId", "@connectionId", "@direction", "@name", "@status", "@statusChangedAt", "@createdAt" }
+                    .Select(name => command.Parameters.Add(name, SqliteType.Text))
+                    .ToArray();
+                foreach (var flow in flows)
+                {
+                    string[] values =
+                    [
+                        flow.Id.Value, flow.Tenant, flow.ConfigurationId.Value, flow.ConnectionId.Value, DirectionText(flow.Direction),
+                        flow.Name, FlowLifecycle.ToText(flow.Status), TimestampText(flow.StatusChangedAt), TimestampText(flow.CreatedAt),
+                    ];
+                    for (var i = 0; i < values.Length; i++)
+                    {
+                        parameters[i].Value = values[i];
+                    }
+
+                    await command.ExecuteNonQueryAsync(ct);
+                }
+
+                await transaction.CommitAsync(ct);
+                return true;
             },
-            cancellationToken);
-    }
+            CancellationToken.None);
 
     /// <inheritdoc />
     public Task<FlowStatus?> GetStatusAsync(FlowId flowId, FlowCallContext context, CancellationToken cancellationToken) =>

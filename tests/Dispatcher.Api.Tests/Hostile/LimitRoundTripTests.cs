@@ -68,7 +68,7 @@ public sealed class LimitRoundTripTests
     {
         var body = Configuration(new string('n', InputLimits.MaxText), Enumerable.Range(0, InputLimits.MaxApps).Select(LimitApp).ToArray());
         var connections = body["applications"]!.AsArray().Sum(a => a!["outbound"]!["flows"]!.AsArray().Count + a["inbound"]!["flows"]!.AsArray().Count);
-        connections.Should().Be(InputLimits.MaxConnectionsPerConfiguration);
+        connections.Should().Be(InputLimits.DefaultMaxConnectionsPerConfiguration);
 
         using var created = await _client.PostAsJsonAsync("/dispatches", body);
         var createdText = await created.Content.ReadAsStringAsync();

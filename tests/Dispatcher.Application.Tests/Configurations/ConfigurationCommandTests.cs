@@ -2,9 +2,11 @@ using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Configurations.Commands;
 using Dispatcher.Application.Configurations.Models;
 using Dispatcher.Application.Configurations.Provisioning;
+using Dispatcher.Application.Configurations.Validation;
 using Dispatcher.Application.Tests.Support;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Domain.Tests.Builders;
+using Microsoft.Extensions.Options;
 using Moq;
 using static Dispatcher.Application.Tests.Configurations.Inputs;
 using static Dispatcher.Domain.Tests.Builders.ThreeAppExample;
@@ -74,7 +76,7 @@ public sealed class ConfigurationCommandTests
     {
         var outlook = _stored.Apps.Single(a => a.ApplicationUid.Value == "outlook9012");
 
-        await new UpdateAppHandler(_world.Repository.Object, _world.Writer, _world.Time).Handle(
+        await new UpdateAppHandler(_world.Repository.Object, _world.Writer, new ConfigurationLimits(Options.Create(new ConfigurationLimitOptions())), _world.Time).Handle(
             new UpdateApp(AnyCaller, _stored.Id.Value, outlook.Id.Value, new AppPatch { Outbound = new SideInput { Active = true } }),
             CancellationToken.None);
 
@@ -112,7 +114,7 @@ public sealed class ConfigurationCommandTests
         input = input with { Inbound = input.Inbound! with { Flows = [input.Inbound.Flows![0]] } }; // drop UPDATE
         var apps = _stored.Apps.Select(a => a.ApplicationUid.Value == "wice5678" ? input : AppAssembler.ToInput(a)).ToArray();
 
-        await new ReplaceConfigurationHandler(_world.Repository.Object, _world.Writer, _world.Time).Handle(
+        await new ReplaceConfigurationHandler(_world.Repository.Object, _world.Writer, new ConfigurationLimits(Options.Create(new ConfigurationLimitOptions())), _world.Time).Handle(
             new ReplaceConfiguration(AnyCaller, _stored.Id.Value, new ConfigurationInput { Name = _stored.Name, DataModel = _stored.DataModel, Applications = apps }),
             CancellationToken.None);
 
@@ -121,7 +123,7 @@ public sealed class ConfigurationCommandTests
     }
 
     private Task<ConfigurationChangeResult> UpdateWiceAsync(AppPatch patch) =>
-        new UpdateAppHandler(_world.Repository.Object, _world.Writer, _world.Time).Handle(
+        new UpdateAppHandler(_world.Repository.Object, _world.Writer, new ConfigurationLimits(Options.Create(new ConfigurationLimitOptions())), _world.Time).Handle(
             new UpdateApp(AnyCaller, _stored.Id.Value, _stored.Apps.Single(a => a.ApplicationUid.Value == "wice5678").Id.Value, patch),
             CancellationToken.None).AsTask();
 

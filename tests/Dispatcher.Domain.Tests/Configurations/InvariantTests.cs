@@ -95,6 +95,32 @@ public sealed class InvariantTests
     }
 
     [Test]
+    public void Assigning_many_flows_at_once_assigns_every_one_or_none()
+    {
+        var configuration = ThreeAppExample.Build();
+        var first = Connection.Inbound(ConnectionId.New(), SchemaUri.Parse(Person), Operation.Delete);
+        var second = Connection.Inbound(ConnectionId.New(), SchemaUri.Parse("http://metadata.openintegrationhub.com/api/v1/domains/5d9b/schemas/organization"), Operation.Delete);
+        configuration.AddApp(App.Create(AppId.New(), ApplicationUid.Parse("new"), "New",
+            AppSide.Empty(Direction.Outbound), AppSide.Create(Direction.Inbound, true, [first, second])), Now);
+        configuration.ClearDomainEvents();
+        var flowA = FlowId.Parse("aaaaaaaaaaaaaaaaaaaaaaaa");
+        var flowB = FlowId.Parse("bbbbbbbbbbbbbbbbbbbbbbbb");
+
+        var clash = () => configuration.AssignFlows([new(first.Id, flowA), new(second.Id, flowA)], Now);
+        var unknown = () => configuration.AssignFlows([new(first.Id, flowA), new(ConnectionId.New(), flowB)], Now);
+
+        clash.Should().Throw<DomainRuleViolationException>().Which.Rule.Should().Be(DomainRules.FlowIdUnique);
+        unknown.Should().Throw<DomainRuleViolationException>();
+        first.FlowId.Should().BeNull("a refused batch assigns nothing");
+        configuration.DomainEvents.Should().BeEmpty();
+
+        configuration.AssignFlows([new(first.Id, flowA), new(second.Id, flowB)], Now);
+
+        (first.FlowId, second.FlowId).Should().Be((flowA, flowB));
+        configuration.DomainEvents.OfType<FlowAssigned>().Select(e => e.FlowId).Should().Equal(flowA, flowB);
+    }
+
+    [Test]
     public void Two_identical_connections_on_one_side_are_rejected()
     {
         var act = () => new AppBuilder("a")

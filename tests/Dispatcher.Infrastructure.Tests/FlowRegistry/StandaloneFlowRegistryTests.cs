@@ -323,6 +323,22 @@ public sealed class StandaloneFlowRegistryTests
         (await create.Should().ThrowAsync<FlowRepositoryException>()).Which.Failure.Should().Be(FlowFailure.Unavailable);
     }
 
+    [Test]
+    public async Task A_failed_group_of_concurrent_creates_fails_every_creation_in_it()
+    {
+        var broken = new StandaloneFlowRegistry(
+            Options.Create(new StandaloneFlowRegistryOptions { Path = Path.GetTempPath() }), _time);
+
+        var creates = Enumerable.Range(0, 20)
+            .Select(_ => Task.Run(() => broken.CreateAsync(Outbound(), Caller, CancellationToken.None)))
+            .ToList();
+        var all = Task.WhenAll(creates);
+        await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(30)));
+
+        all.IsCompleted.Should().BeTrue("no creation may hang when the group it was written with fails");
+        creates.Should().OnlyContain(c => c.IsFaulted && c.Exception!.InnerException is FlowRepositoryException);
+    }
+
     private static FlowId UnknownFlow { get; } = FlowId.Parse("0123456789abcdef01234567");
 
     private StandaloneFlowRegistry CreateRegistry(TimeSpan transitionDelay) =>

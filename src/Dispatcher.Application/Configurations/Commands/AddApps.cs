@@ -10,7 +10,7 @@ namespace Dispatcher.Application.Configurations.Commands;
 public sealed record AddApps(Caller Caller, string Id, IReadOnlyList<AppInput?> Apps) : ICommand<ConfigurationChangeResult>;
 
 public sealed class AddAppsHandler(
-    IConfigurationRepository repository, ConfigurationWriter writer, TimeProvider timeProvider)
+    IConfigurationRepository repository, ConfigurationWriter writer, ConfigurationLimits limits, TimeProvider timeProvider)
     : ICommandHandler<AddApps, ConfigurationChangeResult>
 {
     public async ValueTask<ConfigurationChangeResult> Handle(AddApps command, CancellationToken cancellationToken)
@@ -22,7 +22,7 @@ public sealed class AddAppsHandler(
             configuration.AddApp(AppAssembler.Build(app, existing: null), now);
         }
 
-        ConfigurationLimits.Ensure(configuration);
+        limits.Ensure(configuration);
         return await writer.SaveAsync(configuration, command.Caller.Flows, cancellationToken);
     }
 }

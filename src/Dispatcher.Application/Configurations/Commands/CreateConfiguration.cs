@@ -1,5 +1,6 @@
 using Dispatcher.Application.Configurations.Models;
 using Dispatcher.Application.Configurations.Provisioning;
+using Dispatcher.Application.Configurations.Validation;
 using Dispatcher.Domain.Configurations;
 using Mediator;
 
@@ -8,7 +9,7 @@ namespace Dispatcher.Application.Configurations.Commands;
 /// <summary>Stores a new configuration and provisions a flow for each connection of each active side.</summary>
 public sealed record CreateConfiguration(Caller Caller, ConfigurationInput Input) : ICommand<ConfigurationChangeResult>;
 
-public sealed class CreateConfigurationHandler(ConfigurationWriter writer, TimeProvider timeProvider)
+public sealed class CreateConfigurationHandler(ConfigurationWriter writer, ConfigurationLimits limits, TimeProvider timeProvider)
     : ICommandHandler<CreateConfiguration, ConfigurationChangeResult>
 {
     public async ValueTask<ConfigurationChangeResult> Handle(CreateConfiguration command, CancellationToken cancellationToken)
@@ -21,6 +22,7 @@ public sealed class CreateConfigurationHandler(ConfigurationWriter writer, TimeP
             input.DataModel,
             (input.Applications ?? []).OfType<AppInput>().Select(app => AppAssembler.Build(app, existing: null)),
             timeProvider.GetUtcNow());
+        limits.Ensure(configuration);
         return await writer.SaveAsync(configuration, command.Caller.Flows, cancellationToken);
     }
 }

@@ -1,6 +1,7 @@
 using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Configurations.Models;
 using Dispatcher.Application.Configurations.Provisioning;
+using Dispatcher.Application.Configurations.Validation;
 using Mediator;
 
 namespace Dispatcher.Application.Configurations.Commands;
@@ -13,7 +14,7 @@ namespace Dispatcher.Application.Configurations.Commands;
 public sealed record ReplaceConfiguration(Caller Caller, string Id, ConfigurationInput Input) : ICommand<ConfigurationChangeResult>;
 
 public sealed class ReplaceConfigurationHandler(
-    IConfigurationRepository repository, ConfigurationWriter writer, TimeProvider timeProvider)
+    IConfigurationRepository repository, ConfigurationWriter writer, ConfigurationLimits limits, TimeProvider timeProvider)
     : ICommandHandler<ReplaceConfiguration, ConfigurationChangeResult>
 {
     public async ValueTask<ConfigurationChangeResult> Handle(ReplaceConfiguration command, CancellationToken cancellationToken)
@@ -28,6 +29,7 @@ public sealed class ReplaceConfigurationHandler(
 
         configuration.ChangeDetails(command.Input.Name, command.Input.DataModel, now);
         configuration.ReplaceApps(apps, now);
+        limits.Ensure(configuration);
         return await writer.SaveAsync(configuration, command.Caller.Flows, cancellationToken);
     }
 }

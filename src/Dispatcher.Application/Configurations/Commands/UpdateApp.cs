@@ -14,7 +14,7 @@ namespace Dispatcher.Application.Configurations.Commands;
 public sealed record UpdateApp(Caller Caller, string Id, string AppId, AppPatch Patch) : ICommand<ConfigurationChangeResult>;
 
 public sealed class UpdateAppHandler(
-    IConfigurationRepository repository, ConfigurationWriter writer, TimeProvider timeProvider)
+    IConfigurationRepository repository, ConfigurationWriter writer, ConfigurationLimits limits, TimeProvider timeProvider)
     : ICommandHandler<UpdateApp, ConfigurationChangeResult>
 {
     public async ValueTask<ConfigurationChangeResult> Handle(UpdateApp command, CancellationToken cancellationToken)
@@ -22,7 +22,7 @@ public sealed class UpdateAppHandler(
         var configuration = await repository.LoadAsync(command.Caller, command.Id, cancellationToken);
         var app = configuration.RequireApp(command.AppId);
         configuration.ReplaceApp(AppAssembler.Patch(app, command.Patch), timeProvider.GetUtcNow());
-        ConfigurationLimits.Ensure(configuration);
+        limits.Ensure(configuration);
         return await writer.SaveAsync(configuration, command.Caller.Flows, cancellationToken);
     }
 }

@@ -29,6 +29,7 @@ public sealed partial class ConfigurationWriter(
     public async Task<ConfigurationChangeResult> SaveAsync(
         Configuration configuration, FlowCallContext context, CancellationToken cancellationToken)
     {
+        var started = timeProvider.GetTimestamp();
         var created = await provisioning.ProvisionMissingAsync(configuration, context, cancellationToken);
         var work = FlowWorkPlan.For(configuration, timeProvider.GetUtcNow());
         using var watch = runner.Watch(work);
@@ -51,25 +52,27 @@ public sealed partial class ConfigurationWriter(
 
         configuration.ClearDomainEvents();
         routingTable.Upsert(configuration);
-        var pending = await AfterCommitAsync(configuration, deleted: false, watch);
+        var pending = await AfterCommitAsync(configuration, deleted: false, watch, started);
         return new ConfigurationChangeResult(configuration.ToDto(), pending);
     }
 
     /// <summary>Deletes a configuration; its flows are removed by the runner.</summary>
     public async Task<ConfigurationChangeResult> DeleteAsync(Configuration configuration, CancellationToken cancellationToken)
     {
+        var started = timeProvider.GetTimestamp();
         configuration.MarkDeleted();
         var work = FlowWorkPlan.For(configuration, timeProvider.GetUtcNow());
         using var watch = runner.Watch(work);
         await repository.DeleteAsync(configuration, work, cancellationToken);
         configuration.ClearDomainEvents();
         routingTable.Remove(configuration.Id);
-        var pending = await AfterCommitAsync(configuration, deleted: true, watch);
+        var pending = await AfterCommitAsync(configuration, deleted: true, watch, started);
         return new ConfigurationChangeResult(null, pending);
     }
 
     // Committed: from here on nothing depends on the caller's request.
-    private async Task<IReadOnlyList<string>> AfterCommitAsync(Configuration configuration, bool deleted, FlowWorkRunner.WorkWatch watch)
+    private async Task<IReadOnlyList<string>> AfterCommitAsync(
+        Configuration configuration, bool deleted, FlowWorkRunner.WorkWatch watch, long started)
     {
         try
         {
@@ -82,7 +85,8 @@ public sealed partial class ConfigurationWriter(
             LogNotifyFailed(e, configuration.Id.Value);
         }
 
-        var pending = await watch.WaitAsync(options.Value.AnswerWait);
+        var left = options.Value.AnswerWait - timeProvider.GetElapsedTime(started);
+        var pending = await watch.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero);
         return [.. pending.Select(flowId => flowId.Value)];
     }
 

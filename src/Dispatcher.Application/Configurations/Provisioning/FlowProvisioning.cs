@@ -74,12 +74,7 @@ public sealed class FlowProvisioning(
             throw Failed(failure.Definition, failure.Error);
         }
 
-        var now = timeProvider.GetUtcNow();
-        foreach (var (connectionId, flowId) in created)
-        {
-            configuration.AssignFlow(connectionId, flowId, now);
-        }
-
+        configuration.AssignFlows(created, timeProvider.GetUtcNow());
         return [.. created.Values];
     }
 

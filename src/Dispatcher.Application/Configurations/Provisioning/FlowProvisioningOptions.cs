@@ -27,10 +27,11 @@ public sealed class FlowProvisioningOptions
     public TimeSpan WorkClaimDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// How long a write waits for its flow work before it answers; flows whose removal is not finished by then are
-    /// listed in <c>meta.pendingCleanup</c> and removed in the background.
+    /// How long after it began a write answers at the latest while its flow work is still running (a write that
+    /// took longer answers right after its commit); flows whose removal is not finished by then are listed in
+    /// <c>meta.pendingCleanup</c> and removed in the background.
     /// </summary>
-    public TimeSpan AnswerWait { get; set; } = TimeSpan.FromMilliseconds(750);
+    public TimeSpan AnswerWait { get; set; } = TimeSpan.FromMilliseconds(600);
 
     /// <summary>The wait after the first failed attempt at a piece of flow work; it doubles with each failure, up to 10 minutes.</summary>
     public TimeSpan WorkRetryMinInterval { get; set; } = TimeSpan.FromSeconds(5);

@@ -15,9 +15,13 @@ public static class FlowWorkPlan
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var plan = new Dictionary<FlowId, FlowWorkKind>();
+        // One lookup for all events: a configuration with n connections raises up to n FlowAssigned events.
+        var connections = configuration.Apps
+            .SelectMany(app => app.Connections.Select(connection => (App: app, Connection: connection)))
+            .ToDictionary(pair => pair.Connection.Id);
         foreach (var domainEvent in configuration.DomainEvents)
         {
-            foreach (var (flowId, kind) in WorkFor(configuration, domainEvent))
+            foreach (var (flowId, kind) in WorkFor(configuration, connections, domainEvent))
             {
                 if (plan.GetValueOrDefault(flowId) != FlowWorkKind.Remove)
                 {
@@ -29,12 +33,13 @@ public static class FlowWorkPlan
         return [.. plan.Select(p => new FlowWork(p.Key, p.Value, configuration.Tenant, configuration.Id, now))];
     }
 
-    private static IEnumerable<(FlowId, FlowWorkKind)> WorkFor(Configuration configuration, IDomainEvent domainEvent) => domainEvent switch
+    private static IEnumerable<(FlowId, FlowWorkKind)> WorkFor(
+        Configuration configuration, Dictionary<ConnectionId, (App App, Connection Connection)> connections, IDomainEvent domainEvent) => domainEvent switch
     {
         FlowReleased released => [(released.FlowId, FlowWorkKind.Remove)],
         FlowUnassigned unassigned => [(unassigned.FlowId, FlowWorkKind.Remove)],
         ConfigurationDeleted deleted => deleted.Flows.Select(flowId => (flowId, FlowWorkKind.Remove)),
-        FlowAssigned assigned => configuration.FindConnection(assigned.ConnectionId) is var (app, connection)
+        FlowAssigned assigned => connections.TryGetValue(assigned.ConnectionId, out var found) && found is var (app, connection)
             && connection.FlowId == assigned.FlowId && app.Side(connection.Direction).Active
                 ? [(assigned.FlowId, RunKind(connection.Direction))]
                 : [],

@@ -34,9 +34,6 @@ internal sealed class AddAppsValidator : AbstractValidator<AddApps>
         RuleFor(c => c.Apps).Must(a => a.Count <= InputLimits.MaxApps)
             .WithErrorCode(InputLimits.Names.Apps)
             .WithMessage($"At most {InputLimits.MaxApps} applications per configuration ({InputLimits.Names.Apps}).");
-        RuleFor(c => c.Apps).Must(a => a.Sum(Rules.Connections) <= InputLimits.MaxConnectionsPerConfiguration)
-            .WithErrorCode(InputLimits.Names.ConnectionsPerConfiguration)
-            .WithMessage($"At most {InputLimits.MaxConnectionsPerConfiguration} connections per configuration ({InputLimits.Names.ConnectionsPerConfiguration}).");
         RuleForEach(c => c.Apps).NotNull().SetValidator(new AppInputValidator()!);
     }
 }

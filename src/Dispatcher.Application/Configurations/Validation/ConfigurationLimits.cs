@@ -1,18 +1,20 @@
 using Dispatcher.Application.Common.Errors;
 using Dispatcher.Domain.Configurations;
 using FluentValidation.Results;
+using Microsoft.Extensions.Options;
 
 namespace Dispatcher.Application.Configurations.Validation;
 
 /// <summary>
-/// The configuration-wide limits (<see cref="InputLimits.MaxApps"/>, <see cref="InputLimits.MaxConnectionsPerConfiguration"/>)
-/// checked on the state a change would store — the validators see only the request. Checked before any flow is created;
-/// two concurrent additions cannot both pass, because the save is version-checked and one of them loses (409).
+/// The configuration-wide limits (<see cref="InputLimits.MaxApps"/>,
+/// <see cref="ConfigurationLimitOptions.MaxConnectionsPerConfiguration"/>) checked on the state a change would store —
+/// the validators see only the request. Checked before any flow is created; two concurrent additions cannot both pass,
+/// because the save is version-checked and one of them loses (409).
 /// </summary>
-public static class ConfigurationLimits
+public sealed class ConfigurationLimits(IOptions<ConfigurationLimitOptions> options)
 {
     /// <summary>Throws <see cref="RequestValidationException"/> (422) when <paramref name="configuration"/> is over a limit.</summary>
-    public static void Ensure(Configuration configuration)
+    public void Ensure(Configuration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var failures = new List<ValidationFailure>();
@@ -26,9 +28,10 @@ public static class ConfigurationLimits
         }
 
         var connections = configuration.Apps.Sum(app => app.Outbound.Connections.Count + app.Inbound.Connections.Count);
-        if (connections > InputLimits.MaxConnectionsPerConfiguration)
+        var maxConnections = options.Value.MaxConnectionsPerConfiguration;
+        if (connections > maxConnections)
         {
-            failures.Add(new ValidationFailure("body", $"The configuration would have {connections} connections; at most {InputLimits.MaxConnectionsPerConfiguration} are allowed ({InputLimits.Names.ConnectionsPerConfiguration}).")
+            failures.Add(new ValidationFailure("body", $"The configuration would have {connections} connections; at most {maxConnections} are allowed ({InputLimits.Names.ConnectionsPerConfiguration}).")
             {
                 ErrorCode = InputLimits.Names.ConnectionsPerConfiguration,
             });

@@ -23,8 +23,14 @@ public static class InputLimits
     /// <summary>Most connections on one side (inbound or outbound) of an app.</summary>
     public const int MaxConnectionsPerSide = 100;
 
-    /// <summary>Most connections of all apps of one configuration (and in one request): each one is a flow to provision.</summary>
-    public const int MaxConnectionsPerConfiguration = 500;
+    /// <summary>
+    /// Most connections of all apps of one configuration, unless <c>Limits:MaxConnectionsPerConfiguration</c> says
+    /// otherwise (<see cref="ConfigurationLimitOptions"/>): each one is a flow to provision.
+    /// </summary>
+    public const int DefaultMaxConnectionsPerConfiguration = 500;
+
+    /// <summary>The highest value <c>Limits:MaxConnectionsPerConfiguration</c> accepts: every app at its most connections.</summary>
+    public const int MaxConnectionsPerConfigurationCeiling = MaxApps * 2 * MaxConnectionsPerSide;
 
     /// <summary>Longest text field (name, applicationUid, actions…).</summary>
     public const int MaxText = 200;
@@ -56,7 +62,7 @@ public static class InputLimits
         /// <summary><see cref="MaxConnectionsPerSide"/>.</summary>
         public const string ConnectionsPerSide = "limit.connectionsPerSide";
 
-        /// <summary><see cref="MaxConnectionsPerConfiguration"/>.</summary>
+        /// <summary><see cref="DefaultMaxConnectionsPerConfiguration"/>.</summary>
         public const string ConnectionsPerConfiguration = "limit.connectionsPerConfiguration";
 
         /// <summary><see cref="MaxText"/>.</summary>

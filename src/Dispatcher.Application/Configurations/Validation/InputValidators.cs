@@ -12,10 +12,6 @@ internal static class Rules
     public static IRuleBuilderOptions<T, string?> Text<T>(this IRuleBuilder<T, string?> rule) =>
         rule.MaximumLength(InputLimits.MaxText).WithErrorCode(InputLimits.Names.Text);
 
-    public static int Connections(SideInput? side) => side?.Flows?.Count ?? 0;
-
-    public static int Connections(AppInput? app) => Connections(app?.Outbound) + Connections(app?.Inbound);
-
     public static IRuleBuilderOptions<T, JsonElement?> Fields<T>(this IRuleBuilder<T, JsonElement?> rule)
     {
         rule.Must(f => f is null || f.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Null)
@@ -54,9 +50,6 @@ internal sealed class ConfigurationInputValidator : AbstractValidator<Configurat
         RuleFor(c => c.Applications).Must(a => a is null || a.Count <= InputLimits.MaxApps)
             .WithErrorCode(InputLimits.Names.Apps)
             .WithMessage($"At most {InputLimits.MaxApps} applications per configuration ({InputLimits.Names.Apps}).");
-        RuleFor(c => c.Applications).Must(a => a is null || a.Sum(Rules.Connections) <= InputLimits.MaxConnectionsPerConfiguration)
-            .WithErrorCode(InputLimits.Names.ConnectionsPerConfiguration)
-            .WithMessage($"At most {InputLimits.MaxConnectionsPerConfiguration} connections per configuration ({InputLimits.Names.ConnectionsPerConfiguration}).");
         RuleForEach(c => c.Applications).NotNull().SetValidator(new AppInputValidator()!);
         RuleFor(c => c.Applications)
             .Must(apps => apps is null || apps.OfType<AppInput>().Where(a => !string.IsNullOrWhiteSpace(a.ApplicationUid))

@@ -10,9 +10,18 @@ namespace Dispatcher.Infrastructure.Persistence.Sqlite;
 /// configuration repository writes rows in the transaction of the change that implies them
 /// (<see cref="WriteAsync"/>). Times are Unix milliseconds, UTC.
 /// </summary>
-internal sealed class SqliteFlowWorkQueue(SqliteDatabase database) : IFlowWorkQueue
+internal sealed class SqliteFlowWorkQueue : IFlowWorkQueue
 {
     private const string Columns = "flow_id, generation, kind, tenant, configuration_id, requested_at, attempts, next_attempt_at, last_error";
+
+    private readonly SqliteDatabase _database;
+    private readonly GroupCommit<Outcome> _outcomes;
+
+    public SqliteFlowWorkQueue(SqliteDatabase database)
+    {
+        _database = database;
+        _outcomes = new GroupCommit<Outcome>(WriteOutcomesAsync);
+    }
 
     /// <summary>
     /// Stores <paramref name="work"/> on <paramref name="connection"/> (inside the caller's transaction), due at
@@ -61,7 +70,7 @@ internal sealed class SqliteFlowWorkQueue(SqliteDatabase database) : IFlowWorkQu
     public async Task EnqueueAsync(IReadOnlyCollection<FlowWork> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
         await WriteAsync(connection, work, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -71,7 +80,7 @@ internal sealed class SqliteFlowWorkQueue(SqliteDatabase database) : IFlowWorkQu
         DateTimeOffset now, int max, TimeSpan claimFor, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
         await using var command = SqliteCommands.Create(connection,
             $"""
             UPDATE flow_work SET next_attempt_at = @claimedUntil
@@ -86,38 +95,61 @@ internal sealed class SqliteFlowWorkQueue(SqliteDatabase database) : IFlowWorkQu
 
     public async Task<IReadOnlyList<PendingFlowWork>> ListAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
         await using var command = SqliteCommands.Create(connection, $"SELECT {Columns} FROM flow_work ORDER BY next_attempt_at, flow_id");
         return await ReadAllAsync(command, cancellationToken);
     }
 
-    public async Task CompleteAsync(PendingFlowWork entry, CancellationToken cancellationToken)
+    public Task CompleteAsync(PendingFlowWork entry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var command = SqliteCommands.Create(connection,
-            "DELETE FROM flow_work WHERE flow_id = @flowId AND generation = @generation",
-            ("@flowId", entry.Work.FlowId.Value),
-            ("@generation", entry.Generation));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return _outcomes.WriteAsync(new Outcome(entry, NextAttemptAt: null, Error: null, Failed: false));
     }
 
-    public async Task RescheduleAsync(
+    public Task RescheduleAsync(
         PendingFlowWork entry, DateTimeOffset nextAttemptAt, string? error, bool failed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var command = SqliteCommands.Create(connection,
+        return _outcomes.WriteAsync(new Outcome(entry, nextAttemptAt, error, failed));
+    }
+
+    // The runner records up to WorkParallelism outcomes at once: they share one transaction.
+    private async Task WriteOutcomesAsync(IReadOnlyList<Outcome> outcomes)
+    {
+        await using var connection = await _database.OpenConnectionAsync(CancellationToken.None);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var complete = SqliteCommands.Create(connection,
+            "DELETE FROM flow_work WHERE flow_id = @flowId AND generation = @generation",
+            ("@flowId", string.Empty),
+            ("@generation", 0L));
+        await using var reschedule = SqliteCommands.Create(connection,
             """
             UPDATE flow_work SET next_attempt_at = @nextAttemptAt, attempts = attempts + @failed, last_error = @lastError
             WHERE flow_id = @flowId AND generation = @generation
             """,
-            ("@nextAttemptAt", nextAttemptAt.ToUnixTimeMilliseconds()),
-            ("@failed", failed ? 1 : 0),
-            ("@lastError", (object?)FlowWorkText.Truncate(error) ?? DBNull.Value),
-            ("@flowId", entry.Work.FlowId.Value),
-            ("@generation", entry.Generation));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+            ("@nextAttemptAt", 0L),
+            ("@failed", 0),
+            ("@lastError", DBNull.Value),
+            ("@flowId", string.Empty),
+            ("@generation", 0L));
+        foreach (var outcome in outcomes)
+        {
+            var command = complete;
+            if (outcome.NextAttemptAt is { } next)
+            {
+                command = reschedule;
+                command.Parameters["@nextAttemptAt"].Value = next.ToUnixTimeMilliseconds();
+                command.Parameters["@failed"].Value = outcome.Failed ? 1 : 0;
+                command.Parameters["@lastError"].Value = (object?)FlowWorkText.Truncate(outcome.Error) ?? DBNull.Value;
+            }
+
+            command.Parameters["@flowId"].Value = outcome.Entry.Work.FlowId.Value;
+            command.Parameters["@generation"].Value = outcome.Entry.Generation;
+
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await transaction.CommitAsync();
     }
 
     private static async Task<IReadOnlyList<PendingFlowWork>> ReadAllAsync(SqliteCommand command, CancellationToken cancellationToken)
@@ -143,4 +175,7 @@ internal sealed class SqliteFlowWorkQueue(SqliteDatabase database) : IFlowWorkQu
         reader.GetInt32(6),
         DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)),
         reader.IsDBNull(8) ? null : reader.GetString(8));
+
+    /// <summary>A completion (<see cref="NextAttemptAt"/> null) or a reschedule of one entry.</summary>
+    private sealed record Outcome(PendingFlowWork Entry, DateTimeOffset? NextAttemptAt, string? Error, bool Failed);
 }
