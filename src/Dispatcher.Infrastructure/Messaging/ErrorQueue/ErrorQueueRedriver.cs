@@ -107,14 +107,16 @@ public sealed partial class ErrorQueueRedriver(IOptions<MessagingOptions> option
         var result = new List<ErrorQueueMessage>();
         foreach (var source in Sources(queue))
         {
-            if (!await ExistsAsync(connection, source.ErrorQueue, cancellationToken))
+            // A snapshot: the messages waiting now, in order.
+            var waiting = Math.Min(max, await WaitingAsync(connection, source.ErrorQueue, cancellationToken));
+            if (waiting == 0)
             {
                 continue;
             }
 
             await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
             var count = 0;
-            while (count++ < max && await channel.BasicGetAsync(source.ErrorQueue, autoAck: false, cancellationToken) is { } message)
+            while (count++ < waiting && await channel.BasicGetAsync(source.ErrorQueue, autoAck: false, cancellationToken) is { } message)
             {
                 result.Add(Describe(source, message));
             }
@@ -128,7 +130,10 @@ public sealed partial class ErrorQueueRedriver(IOptions<MessagingOptions> option
     private async Task<QueueRedriveResult> RedriveAsync(
         IConnection connection, ErrorQueueSource source, string? targetFlowId, string? sourceFlowId, int max, CancellationToken cancellationToken)
     {
-        if (!await ExistsAsync(connection, source.ErrorQueue, cancellationToken))
+        // Only the messages waiting now: one that fails again at once (a malformed one) comes back behind them while
+        // this runs, and must not be moved round and round.
+        var waiting = Math.Min(max, await WaitingAsync(connection, source.ErrorQueue, cancellationToken));
+        if (waiting == 0)
         {
             return new QueueRedriveResult(source.Kind, source.ErrorQueue, source.ReturnQueue, 0, 0);
         }
@@ -138,7 +143,7 @@ public sealed partial class ErrorQueueRedriver(IOptions<MessagingOptions> option
         var kept = new List<ulong>();
         var moved = 0;
         // Unmatched messages stay unacknowledged until the end, so basic.get moves on to the next one.
-        while (moved + kept.Count < max && await channel.BasicGetAsync(source.ErrorQueue, autoAck: false, cancellationToken) is { } message)
+        while (moved + kept.Count < waiting && await channel.BasicGetAsync(source.ErrorQueue, autoAck: false, cancellationToken) is { } message)
         {
             var view = Describe(source, message);
             var matches = (targetFlowId is null || view.Reason?.Contains($"target flow {targetFlowId}", StringComparison.Ordinal) == true)
@@ -172,19 +177,21 @@ public sealed partial class ErrorQueueRedriver(IOptions<MessagingOptions> option
         return new QueueRedriveResult(source.Kind, source.ErrorQueue, source.ReturnQueue, moved, kept.Count);
     }
 
-    /// <summary>MassTransit creates an error queue with its first failure: none yet means nothing failed there.</summary>
-    private static async Task<bool> ExistsAsync(IConnection connection, string queue, CancellationToken cancellationToken)
+    /// <summary>
+    /// How many messages wait in <paramref name="queue"/> now. MassTransit creates an error queue with its first
+    /// failure: none yet means nothing failed there (0).
+    /// </summary>
+    private static async Task<int> WaitingAsync(IConnection connection, string queue, CancellationToken cancellationToken)
     {
         // A passive declare of a missing queue closes its channel: a channel of its own.
         await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
         try
         {
-            await channel.QueueDeclarePassiveAsync(queue, cancellationToken);
-            return true;
+            return (int)Math.Min(int.MaxValue, (await channel.QueueDeclarePassiveAsync(queue, cancellationToken)).MessageCount);
         }
         catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
         {
-            return false;
+            return 0;
         }
     }
 
