@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Dispatcher.Application.Common.Telemetry;
 using Dispatcher.Infrastructure.Messaging;
@@ -10,11 +11,12 @@ using RabbitMQ.Client.Exceptions;
 namespace Dispatcher.Infrastructure.Health;
 
 /// <summary>
-/// Reads how many failed events wait in the error queue (<c>Messaging:Queue</c> + <c>_error</c>) every
-/// <see cref="HealthOptions.ErrorQueueProbeInterval"/> and publishes it as the gauge
-/// <c>dispatcher.error_queue.depth</c> on the <see cref="DispatcherMetrics.MeterName"/> meter. Uses its own small
-/// connection (a passive queue declare per round); reports nothing while the broker cannot be asked. Never logs the
-/// broker URL: it may carry credentials.
+/// Reads how many failed messages wait in each error queue — the event bus's (<c>Messaging:Queue</c> + <c>_error</c>)
+/// and the <c>RecordChanged</c> contract's (<c>Messaging:Queue</c> + <c>-record-changed_error</c>) — every
+/// <see cref="HealthOptions.ErrorQueueProbeInterval"/> and publishes them as the gauge
+/// <c>dispatcher.error_queue.depth</c> (tag <c>queue</c>: the error queue's name) on the
+/// <see cref="DispatcherMetrics.MeterName"/> meter. Uses its own small connection (a passive queue declare per queue and
+/// round); reports nothing while the broker cannot be asked. Never logs the broker URL: it may carry credentials.
 /// </summary>
 internal sealed partial class ErrorQueueDepthProbe : BackgroundService
 {
@@ -24,7 +26,7 @@ internal sealed partial class ErrorQueueDepthProbe : BackgroundService
     private readonly HealthOptions _health;
     private readonly ILogger<ErrorQueueDepthProbe> _logger;
     private IConnection? _connection;
-    private long _depth = -1;
+    private readonly ConcurrentDictionary<string, long> _depths = new();
 
     public ErrorQueueDepthProbe(
         IOptions<MessagingOptions> messaging, IOptions<HealthOptions> health, IMeterFactory meterFactory, ILogger<ErrorQueueDepthProbe> logger)
@@ -37,14 +39,30 @@ internal sealed partial class ErrorQueueDepthProbe : BackgroundService
             InstrumentName,
             Observe,
             unit: "{message}",
-            description: "Failed events waiting in the error queue (read from the broker periodically).");
+            description: "Failed messages waiting in an error queue (read from the broker periodically).");
     }
 
-    /// <summary>The last depth read, or null when it is not known (broker unreachable, not read yet).</summary>
-    public long? Depth => Interlocked.Read(ref _depth) is var depth and >= 0 ? depth : null;
+    /// <summary>The error queues read, in order: the event bus's, then the contract's.</summary>
+    private string[] Queues => [_messaging.ErrorQueue, _messaging.RecordChangedErrorQueue];
 
-    /// <summary>Reads the depth once (also used by tests).</summary>
+    /// <summary>The last depth read of the event bus's error queue, or null when it is not known (broker unreachable, not read yet).</summary>
+    public long? Depth => DepthOf(_messaging.ErrorQueue);
+
+    /// <summary>The last depth read of <paramref name="errorQueue"/>, or null when it is not known.</summary>
+    public long? DepthOf(string errorQueue) => _depths.TryGetValue(errorQueue, out var depth) && depth >= 0 ? depth : null;
+
+    /// <summary>Reads the depths once (also used by tests); answers the event bus's error queue's.</summary>
     public async Task<long?> ProbeAsync(CancellationToken cancellationToken)
+    {
+        foreach (var queue in Queues)
+        {
+            await ProbeAsync(queue, cancellationToken);
+        }
+
+        return Depth;
+    }
+
+    private async Task ProbeAsync(string queue, CancellationToken cancellationToken)
     {
         try
         {
@@ -55,26 +73,24 @@ internal sealed partial class ErrorQueueDepthProbe : BackgroundService
                 AutomaticRecoveryEnabled = true,
             }.CreateConnectionAsync(cancellationToken);
             await using var channel = await _connection.CreateChannelAsync(cancellationToken: cancellationToken);
-            var declared = await channel.QueueDeclarePassiveAsync(_messaging.ErrorQueue, cancellationToken);
-            Interlocked.Exchange(ref _depth, declared.MessageCount);
+            var declared = await channel.QueueDeclarePassiveAsync(queue, cancellationToken);
+            _depths[queue] = declared.MessageCount;
         }
         catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
         {
-            // No error queue yet: nothing ever failed.
-            Interlocked.Exchange(ref _depth, 0);
+            // No error queue yet: nothing ever failed there.
+            _depths[queue] = 0;
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            Interlocked.Exchange(ref _depth, -1);
-            LogProbeFailed(e.GetType().Name);
+            _depths[queue] = -1;
+            LogProbeFailed(queue, e.GetType().Name);
             if (_connection is { IsOpen: false } broken)
             {
                 _connection = null;
                 await DisposeQuietlyAsync(broken);
             }
         }
-
-        return Depth;
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -105,9 +121,12 @@ internal sealed partial class ErrorQueueDepthProbe : BackgroundService
 
     private IEnumerable<Measurement<long>> Observe()
     {
-        if (Depth is { } depth)
+        foreach (var queue in Queues)
         {
-            yield return new Measurement<long>(depth, new KeyValuePair<string, object?>("queue", _messaging.ErrorQueue));
+            if (DepthOf(queue) is { } depth)
+            {
+                yield return new Measurement<long>(depth, new KeyValuePair<string, object?>("queue", queue));
+            }
         }
     }
 
@@ -123,6 +142,6 @@ internal sealed partial class ErrorQueueDepthProbe : BackgroundService
         }
     }
 
-    [LoggerMessage(LogLevel.Debug, "Could not read the error queue depth from the broker ({Error}); retrying next round")]
-    private partial void LogProbeFailed(string error);
+    [LoggerMessage(LogLevel.Debug, "Could not read the depth of error queue {Queue} from the broker ({Error}); retrying next round")]
+    private partial void LogProbeFailed(string queue, string error);
 }

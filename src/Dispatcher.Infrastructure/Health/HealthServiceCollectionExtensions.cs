@@ -51,7 +51,7 @@ public static class HealthServiceCollectionExtensions
             timeout));
         builder.Add(new HealthCheckRegistration(
             HealthChecks.Contracts,
-            provider => new BusEndpointHealthCheck(provider.GetRequiredService<IBusControl>(), $"{messaging.Queue}-record-changed", HealthStatus.Degraded, listEndpoints: false),
+            provider => new BusEndpointHealthCheck(provider.GetRequiredService<IBusControl>(), messaging.RecordChangedQueue, HealthStatus.Degraded, listEndpoints: false),
             HealthStatus.Degraded,
             [HealthChecks.ReadyTag],
             timeout));

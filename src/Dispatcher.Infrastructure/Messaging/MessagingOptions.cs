@@ -98,4 +98,10 @@ public sealed class MessagingOptions
 
     /// <summary>The error queue MassTransit moves failed events to.</summary>
     public string ErrorQueue => $"{Queue}_error";
+
+    /// <summary>The receive queue of the <c>RecordChanged</c> contract (MassTransit endpoint).</summary>
+    public string RecordChangedQueue => $"{Queue}-record-changed";
+
+    /// <summary>The error queue MassTransit moves failed <c>RecordChanged</c> messages to.</summary>
+    public string RecordChangedErrorQueue => $"{RecordChangedQueue}_error";
 }

@@ -109,7 +109,7 @@ public sealed class FlowRepositoryOutageTests
         // Redrive them all: none is lost.
         (await scenario.Broker.CountAsync(scenario.ErrorQueue)).Should().Be((uint)duringOutage.Count, "still there");
         var moved = await scenario.Factory.Services.GetRequiredService<ErrorQueueRedriver>().RedriveAsync(null, null, 1000, CancellationToken.None);
-        moved.Should().Be(new RedriveResult(duringOutage.Count, 0));
+        moved.Should().BeEquivalentTo(new { Moved = duringOutage.Count, Kept = 0 }, "the totals (the result also lists each error queue's part)");
         var redriven = await scenario.Broker.ExpectAsync(scenario.Queue("wice.CREATE"), duringOutage.Count, MessagingScenario.Wait);
         var redrivenOutlook = await scenario.Broker.ExpectAsync(scenario.Queue("outlook.CREATE"), duringOutage.Count, MessagingScenario.Wait);
         redriven.Select(m => m.OihUid()).Should().BeEquivalentTo(duringOutage);

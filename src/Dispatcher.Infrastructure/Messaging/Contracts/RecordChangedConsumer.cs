@@ -71,7 +71,7 @@ public sealed class RecordChangedConsumerDefinition : ConsumerDefinition<RecordC
     public RecordChangedConsumerDefinition(Microsoft.Extensions.Options.IOptions<MessagingOptions> options)
     {
         _options = options.Value;
-        EndpointName = $"{_options.Queue}-record-changed";
+        EndpointName = _options.RecordChangedQueue;
         ConcurrentMessageLimit = _options.ConcurrencyLimit;
     }
 

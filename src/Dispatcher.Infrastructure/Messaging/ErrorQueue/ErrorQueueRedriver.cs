@@ -1,29 +1,59 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 
 namespace Dispatcher.Infrastructure.Messaging.ErrorQueue;
 
-/// <summary>What a redrive did.</summary>
-/// <param name="Moved">Messages moved back to the service's queue.</param>
-/// <param name="Kept">Messages that did not match the filter and stay in the error queue.</param>
-public sealed record RedriveResult(int Moved, int Kept);
+/// <summary>The service's error queues: where failed messages of each entry point wait.</summary>
+public enum ErrorQueueKind
+{
+    /// <summary>Platform events from the event bus: <c>Messaging:Queue</c> + <c>_error</c>.</summary>
+    [JsonStringEnumMemberName("events")]
+    Events = 1,
 
-/// <summary>A message in the error queue, as shown to operators.</summary>
+    /// <summary>The .NET <c>RecordChanged</c> contract: <c>Messaging:Queue</c> + <c>-record-changed_error</c>.</summary>
+    [JsonStringEnumMemberName("contracts")]
+    Contracts = 2,
+}
+
+/// <summary>What a redrive did: the totals over the error queues it covered, and each queue's part.</summary>
+/// <param name="Moved">Messages moved back to the queue they came from.</param>
+/// <param name="Kept">Messages that did not match the filter and stay in their error queue.</param>
+public sealed record RedriveResult(int Moved, int Kept)
+{
+    /// <summary>Each error queue covered, in the order it was handled.</summary>
+    public IReadOnlyList<QueueRedriveResult> Queues { get; init; } = [];
+}
+
+/// <summary>What a redrive did in one error queue.</summary>
+/// <param name="Queue">Which error queue.</param>
+/// <param name="ErrorQueue">Its name on the broker.</param>
+/// <param name="ReturnQueue">The queue its messages were moved back to (the one they failed in).</param>
+/// <param name="Moved">Messages moved back.</param>
+/// <param name="Kept">Messages that did not match the filter and stay.</param>
+public sealed record QueueRedriveResult(ErrorQueueKind Queue, string ErrorQueue, string ReturnQueue, int Moved, int Kept);
+
+/// <summary>A message in an error queue, as shown to operators.</summary>
+/// <param name="Queue">Which error queue it is in: <c>events</c> (event bus) or <c>contracts</c> (<c>RecordChanged</c>).</param>
+/// <param name="ErrorQueue">The error queue's name on the broker.</param>
 /// <param name="MessageId">The message id, if any.</param>
-/// <param name="EventName">The event name from the body, if readable.</param>
-/// <param name="SourceFlowId">The source flow (<c>payload.meta.flowId</c>), if readable.</param>
+/// <param name="EventName">The event name (<c>headers.name</c>) of an event-bus message, the message type (<c>RecordChanged</c>) of a contract.</param>
+/// <param name="SourceFlowId">The source flow (<c>payload.meta.flowId</c>, or <c>RecordChanged.FlowId</c>), if readable.</param>
 /// <param name="Reason">Why it failed (MassTransit's fault message header).</param>
 /// <param name="ExceptionType">The failure's exception type.</param>
-public sealed record ErrorQueueMessage(string? MessageId, string? EventName, string? SourceFlowId, string? Reason, string? ExceptionType);
+public sealed record ErrorQueueMessage(
+    ErrorQueueKind Queue, string ErrorQueue, string? MessageId, string? EventName, string? SourceFlowId, string? Reason, string? ExceptionType);
 
 /// <summary>
-/// Moves failed events from the error queue back to the service's queue for another try: all of them, or only those
-/// whose failure concerns one target flow (the reason names <c>target flow &lt;id&gt;</c>) or that come from one
-/// source flow. Messages are moved with publisher confirms before they are removed, so a crash duplicates rather
-/// than loses.
+/// Lists failed messages in the service's error queues and moves them back to the queue they failed in for another
+/// try: all of them, or only those whose failure concerns one target flow (the reason names <c>target flow &lt;id&gt;</c>)
+/// or that come from one source flow. Covers the event bus's error queue and the <c>RecordChanged</c> contract's
+/// (MassTransit's <c>_error</c> queue of that endpoint; the envelope is in the body and goes back unchanged).
+/// Messages are moved with publisher confirms before they are removed, so a crash duplicates rather than loses.
 /// </summary>
 public sealed partial class ErrorQueueRedriver(IOptions<MessagingOptions> options, ILogger<ErrorQueueRedriver> logger)
 {
@@ -31,18 +61,91 @@ public sealed partial class ErrorQueueRedriver(IOptions<MessagingOptions> option
     private const string FaultTypeHeader = "MT-Fault-ExceptionType";
     private readonly MessagingOptions _options = options.Value;
 
-    /// <summary>Moves matching messages back (at most <paramref name="max"/>).</summary>
-    public async Task<RedriveResult> RedriveAsync(string? targetFlowId, string? sourceFlowId, int max, CancellationToken cancellationToken)
+    /// <summary>The error queues, each with where its messages go back to and how its bodies are read.</summary>
+    private IEnumerable<ErrorQueueSource> Sources(ErrorQueueKind? only)
+    {
+        ErrorQueueSource[] all =
+        [
+            new(ErrorQueueKind.Events, _options.ErrorQueue, _options.Queue, ReadEvent),
+            new(ErrorQueueKind.Contracts, _options.RecordChangedErrorQueue, _options.RecordChangedQueue, ReadContract),
+        ];
+        return all.Where(s => only is null || s.Kind == only);
+    }
+
+    /// <summary>Moves matching messages of every error queue back (at most <paramref name="max"/> looked at per queue).</summary>
+    public Task<RedriveResult> RedriveAsync(string? targetFlowId, string? sourceFlowId, int max, CancellationToken cancellationToken) =>
+        RedriveAsync(null, targetFlowId, sourceFlowId, max, cancellationToken);
+
+    /// <summary>
+    /// Moves matching messages of <paramref name="queue"/> (null: every error queue) back to the queue they failed in;
+    /// at most <paramref name="max"/> messages are looked at per queue.
+    /// </summary>
+    public async Task<RedriveResult> RedriveAsync(
+        ErrorQueueKind? queue, string? targetFlowId, string? sourceFlowId, int max, CancellationToken cancellationToken)
     {
         await using var connection = await ConnectAsync(cancellationToken);
+        var results = new List<QueueRedriveResult>();
+        foreach (var source in Sources(queue))
+        {
+            results.Add(await RedriveAsync(connection, source, targetFlowId, sourceFlowId, max, cancellationToken));
+        }
+
+        return new RedriveResult(results.Sum(r => r.Moved), results.Sum(r => r.Kept)) { Queues = results };
+    }
+
+    /// <summary>Lists up to <paramref name="max"/> messages of every error queue without removing them.</summary>
+    public Task<IReadOnlyList<ErrorQueueMessage>> PeekAsync(int max, CancellationToken cancellationToken) =>
+        PeekAsync(null, max, cancellationToken);
+
+    /// <summary>
+    /// Lists up to <paramref name="max"/> messages of <paramref name="queue"/> (null: of each error queue, the event
+    /// bus's first) without removing them.
+    /// </summary>
+    public async Task<IReadOnlyList<ErrorQueueMessage>> PeekAsync(ErrorQueueKind? queue, int max, CancellationToken cancellationToken)
+    {
+        await using var connection = await ConnectAsync(cancellationToken);
+        var result = new List<ErrorQueueMessage>();
+        foreach (var source in Sources(queue))
+        {
+            // A snapshot: the messages waiting now, in order.
+            var waiting = Math.Min(max, await WaitingAsync(connection, source.ErrorQueue, cancellationToken));
+            if (waiting == 0)
+            {
+                continue;
+            }
+
+            await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+            var count = 0;
+            while (count++ < waiting && await channel.BasicGetAsync(source.ErrorQueue, autoAck: false, cancellationToken) is { } message)
+            {
+                result.Add(Describe(source, message));
+            }
+
+            // Closing the channel returns every unacknowledged message to the queue, in order.
+        }
+
+        return result;
+    }
+
+    private async Task<QueueRedriveResult> RedriveAsync(
+        IConnection connection, ErrorQueueSource source, string? targetFlowId, string? sourceFlowId, int max, CancellationToken cancellationToken)
+    {
+        // Only the messages waiting now: one that fails again at once (a malformed one) comes back behind them while
+        // this runs, and must not be moved round and round.
+        var waiting = Math.Min(max, await WaitingAsync(connection, source.ErrorQueue, cancellationToken));
+        if (waiting == 0)
+        {
+            return new QueueRedriveResult(source.Kind, source.ErrorQueue, source.ReturnQueue, 0, 0);
+        }
+
         await using var channel = await connection.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
         var kept = new List<ulong>();
         var moved = 0;
         // Unmatched messages stay unacknowledged until the end, so basic.get moves on to the next one.
-        while (moved + kept.Count < max && await channel.BasicGetAsync(_options.ErrorQueue, autoAck: false, cancellationToken) is { } message)
+        while (moved + kept.Count < waiting && await channel.BasicGetAsync(source.ErrorQueue, autoAck: false, cancellationToken) is { } message)
         {
-            var view = Describe(message);
+            var view = Describe(source, message);
             var matches = (targetFlowId is null || view.Reason?.Contains($"target flow {targetFlowId}", StringComparison.Ordinal) == true)
                 && (sourceFlowId is null || view.SourceFlowId == sourceFlowId);
             if (!matches)
@@ -51,13 +154,16 @@ public sealed partial class ErrorQueueRedriver(IOptions<MessagingOptions> option
                 continue;
             }
 
+            // MassTransit's fault headers go (the next failure writes its own); the body — for a contract the whole
+            // MassTransit envelope — and the other properties (content type, message id, persistence) stay.
             var properties = new BasicProperties(message.BasicProperties)
             {
                 Headers = message.BasicProperties.Headers?
                     .Where(h => !h.Key.StartsWith("MT-", StringComparison.Ordinal))
                     .ToDictionary(h => h.Key, h => h.Value),
             };
-            await channel.BasicPublishAsync(string.Empty, _options.Queue, mandatory: true, properties, message.Body, cancellationToken);
+            // Confirmed (and routed: mandatory) before the original is removed.
+            await channel.BasicPublishAsync(string.Empty, source.ReturnQueue, mandatory: true, properties, message.Body, cancellationToken);
             await channel.BasicAckAsync(message.DeliveryTag, multiple: false, cancellationToken);
             moved++;
         }
@@ -67,36 +173,35 @@ public sealed partial class ErrorQueueRedriver(IOptions<MessagingOptions> option
             await channel.BasicNackAsync(tag, multiple: false, requeue: true, cancellationToken);
         }
 
-        LogRedriven(moved, kept.Count);
-        return new RedriveResult(moved, kept.Count);
+        LogRedriven(source.ErrorQueue, moved, source.ReturnQueue, kept.Count);
+        return new QueueRedriveResult(source.Kind, source.ErrorQueue, source.ReturnQueue, moved, kept.Count);
     }
 
-    /// <summary>Lists up to <paramref name="max"/> messages of the error queue without removing them.</summary>
-    public async Task<IReadOnlyList<ErrorQueueMessage>> PeekAsync(int max, CancellationToken cancellationToken)
+    /// <summary>
+    /// How many messages wait in <paramref name="queue"/> now. MassTransit creates an error queue with its first
+    /// failure: none yet means nothing failed there (0).
+    /// </summary>
+    private static async Task<int> WaitingAsync(IConnection connection, string queue, CancellationToken cancellationToken)
     {
-        await using var connection = await ConnectAsync(cancellationToken);
+        // A passive declare of a missing queue closes its channel: a channel of its own.
         await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
-        var result = new List<ErrorQueueMessage>();
-        while (result.Count < max && await channel.BasicGetAsync(_options.ErrorQueue, autoAck: false, cancellationToken) is { } message)
+        try
         {
-            result.Add(Describe(message));
+            return (int)Math.Min(int.MaxValue, (await channel.QueueDeclarePassiveAsync(queue, cancellationToken)).MessageCount);
         }
-
-        // Closing the channel returns every unacknowledged message to the queue, in order.
-        return result;
+        catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
+        {
+            return 0;
+        }
     }
 
-    private static ErrorQueueMessage Describe(BasicGetResult message)
+    private static ErrorQueueMessage Describe(ErrorQueueSource source, BasicGetResult message)
     {
         string? eventName = null, sourceFlowId = null;
         try
         {
             using var document = JsonDocument.Parse(message.Body);
-            var root = document.RootElement;
-            eventName = root.TryGetProperty("headers", out var h) && h.TryGetProperty("name", out var n) ? n.ToString() : null;
-            sourceFlowId = root.TryGetProperty("payload", out var p) && p.ValueKind == JsonValueKind.Object
-                && p.TryGetProperty("meta", out var m) && m.ValueKind == JsonValueKind.Object
-                && m.TryGetProperty("flowId", out var f) ? f.ToString() : null;
+            (eventName, sourceFlowId) = source.Read(document.RootElement);
         }
         catch (JsonException)
         {
@@ -104,8 +209,37 @@ public sealed partial class ErrorQueueRedriver(IOptions<MessagingOptions> option
         }
 
         return new ErrorQueueMessage(
-            message.BasicProperties.MessageId, eventName, sourceFlowId,
+            source.Kind, source.ErrorQueue, message.BasicProperties.MessageId, eventName, sourceFlowId,
             Header(message, FaultMessageHeader), Header(message, FaultTypeHeader));
+    }
+
+    /// <summary>A platform event: <c>{"headers":{"name":…},"payload":{"meta":{"flowId":…}}}</c>.</summary>
+    private static (string? EventName, string? SourceFlowId) ReadEvent(JsonElement root) =>
+        (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("headers", out var h) && h.ValueKind == JsonValueKind.Object
+                && h.TryGetProperty("name", out var n) ? n.ToString() : null,
+            root.ValueKind == JsonValueKind.Object && root.TryGetProperty("payload", out var p) && p.ValueKind == JsonValueKind.Object
+                && p.TryGetProperty("meta", out var m) && m.ValueKind == JsonValueKind.Object
+                && m.TryGetProperty("flowId", out var f) ? f.ToString() : null);
+
+    /// <summary>
+    /// A <c>RecordChanged</c> in MassTransit's envelope (<c>{"messageType":["urn:message:…:RecordChanged"],"message":{"flowId":…}}</c>),
+    /// or sent as raw JSON (the message itself).
+    /// </summary>
+    private static (string? EventName, string? SourceFlowId) ReadContract(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return (null, null);
+        }
+
+        var enveloped = root.TryGetProperty("message", out var inner) && inner.ValueKind == JsonValueKind.Object;
+        var message = enveloped ? inner : root;
+        var eventName = root.TryGetProperty("messageType", out var types) && types.ValueKind == JsonValueKind.Array
+            && types.GetArrayLength() > 0 && types[0].ValueKind == JsonValueKind.String
+                ? types[0].GetString()!.Split(':')[^1]
+                : "RecordChanged";
+        var flowId = message.TryGetProperty("flowId", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
+        return (eventName, flowId);
     }
 
     private static string? Header(BasicGetResult message, string name) =>
@@ -117,6 +251,10 @@ public sealed partial class ErrorQueueRedriver(IOptions<MessagingOptions> option
         new ConnectionFactory { Uri = new Uri(_options.RabbitMqUrl!), ClientProvidedName = $"{_options.ServiceName}-redrive" }
             .CreateConnectionAsync(cancellationToken);
 
-    [LoggerMessage(LogLevel.Information, "Error queue redrive moved {Moved} message(s) back; {Kept} stay")]
-    private partial void LogRedriven(int moved, int kept);
+    [LoggerMessage(LogLevel.Information, "Error queue redrive: {Moved} message(s) moved from {ErrorQueue} back to {ReturnQueue}; {Kept} stay")]
+    private partial void LogRedriven(string errorQueue, int moved, string returnQueue, int kept);
+
+    /// <summary>One error queue: where its messages go back to, and how their source is read from a body.</summary>
+    private sealed record ErrorQueueSource(
+        ErrorQueueKind Kind, string ErrorQueue, string ReturnQueue, Func<JsonElement, (string? EventName, string? SourceFlowId)> Read);
 }
