@@ -4,10 +4,10 @@ using Dispatcher.Application.Configurations.Models;
 using Dispatcher.Application.Configurations.Provisioning;
 using Dispatcher.Application.Tests.Support;
 using Dispatcher.Domain.Configurations;
-using Dispatcher.Domain.Tests.Builders;
+using Dispatcher.Testing;
 using Moq;
 using static Dispatcher.Application.Tests.Configurations.Inputs;
-using static Dispatcher.Domain.Tests.Builders.ThreeAppExample;
+using static Dispatcher.Testing.ThreeAppExample;
 
 namespace Dispatcher.Application.Tests.Configurations;
 
