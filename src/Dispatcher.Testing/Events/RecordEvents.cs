@@ -7,7 +7,7 @@ namespace Dispatcher.Testing;
 /// <summary>
 /// Domain <see cref="RecordEvent"/>s for predicting routing directly with Dispatcher.Domain
 /// (<c>RoutingPolicy.Route(configuration, RecordEvents.From(ThreeAppExample.SnazzyOut, Operation.Create))</c>),
-/// without a bus. For the message contract use <c>RecordChangedFactory</c>.
+/// without a bus. For the message contract use <see cref="RecordChangedFactory"/>.
 /// </summary>
 public static class RecordEvents
 {
