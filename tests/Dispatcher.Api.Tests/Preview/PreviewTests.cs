@@ -194,13 +194,13 @@ public sealed class PreviewTests
     public void A_connection_without_a_flow_is_named_as_the_reason()
     {
         // Built directly: the API never stores an active connection without its flow, the reconciler's case.
-        var configuration = new Domain.Tests.Builders.ConfigurationBuilder()
-            .With(new Domain.Tests.Builders.AppBuilder("a1", "Source").Outbound(Person, "source-flow"))
-            .With(new Domain.Tests.Builders.AppBuilder("b2", "Target").Inbound(Person, Operation.Create))
+        var configuration = new Dispatcher.Testing.DispatchConfigurationBuilder()
+            .With(new Dispatcher.Testing.AppBuilder("a1", "Source").Outbound(Person, "source-flow"))
+            .With(new Dispatcher.Testing.AppBuilder("b2", "Target").Inbound(Person, Operation.Create))
             .Build();
 
         var preview = Application.Configurations.Preview.DispatchPreviewer.Preview(
-            configuration, Domain.Tests.Builders.Events.From("source-flow", Operation.Create));
+            configuration, Dispatcher.Testing.RecordEvents.From("source-flow", Operation.Create));
 
         preview.Outcome.Should().Be("NoMatchingTarget");
         preview.Reason.Should().Be($"No other app has a provisioned inbound CREATE connection for schema {Person}: 1 active connection(s) have no flow yet (the reconciler creates them).");

@@ -114,7 +114,7 @@ public sealed class ReconcilerTests
     /// <summary>A flow created for a connection of a configuration that was never stored.</summary>
     private static Task<FlowId> CreateUnownedFlowAsync(DispatcherApiFactory factory)
     {
-        var app = Domain.Tests.Builders.ThreeAppExample.Build().Apps[0];
+        var app = Dispatcher.Testing.ThreeAppExample.Build().Apps[0];
         return factory.Flows.CreateAsync(
             new FlowDefinition(ConfigurationId.New(), TenantId.Parse("tenant-a"), app, app.Outbound.Connections[0]),
             FlowCallContext.Service,

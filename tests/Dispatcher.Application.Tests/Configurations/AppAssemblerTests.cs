@@ -1,7 +1,7 @@
 using Dispatcher.Application.Configurations.Models;
 using Dispatcher.Domain.Common;
 using Dispatcher.Domain.Configurations;
-using Dispatcher.Domain.Tests.Builders;
+using Dispatcher.Testing;
 using static Dispatcher.Application.Tests.Configurations.Inputs;
 
 namespace Dispatcher.Application.Tests.Configurations;

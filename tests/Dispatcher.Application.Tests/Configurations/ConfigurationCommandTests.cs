@@ -5,11 +5,11 @@ using Dispatcher.Application.Configurations.Provisioning;
 using Dispatcher.Application.Configurations.Validation;
 using Dispatcher.Application.Tests.Support;
 using Dispatcher.Domain.Configurations;
-using Dispatcher.Domain.Tests.Builders;
+using Dispatcher.Testing;
 using Microsoft.Extensions.Options;
 using Moq;
 using static Dispatcher.Application.Tests.Configurations.Inputs;
-using static Dispatcher.Domain.Tests.Builders.ThreeAppExample;
+using static Dispatcher.Testing.ThreeAppExample;
 
 namespace Dispatcher.Application.Tests.Configurations;
 

@@ -3,7 +3,7 @@ using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Configurations.Commands;
 using Dispatcher.Application.Configurations.Models;
 using Dispatcher.Domain.Configurations;
-using Dispatcher.Domain.Tests.Builders;
+using Dispatcher.Testing;
 
 namespace Dispatcher.Application.Tests.Configurations;
 

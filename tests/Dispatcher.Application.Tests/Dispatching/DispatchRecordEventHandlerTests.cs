@@ -5,12 +5,12 @@ using Dispatcher.Application.Dispatching;
 using Dispatcher.Application.Tests.Support;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Domain.Routing;
-using Dispatcher.Domain.Tests.Builders;
+using Dispatcher.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
-using static Dispatcher.Domain.Tests.Builders.ThreeAppExample;
+using static Dispatcher.Testing.ThreeAppExample;
 
 namespace Dispatcher.Application.Tests.Dispatching;
 
@@ -51,7 +51,7 @@ public sealed class DispatchRecordEventHandlerTests
     [Test]
     public async Task Targets_are_started_and_their_destinations_ensured_before_anything_is_published()
     {
-        var result = await _handler.Handle(new DispatchRecordEvent(Events.From(SnazzyOut, Operation.Create), "event-1", "corr-1", 0), default);
+        var result = await _handler.Handle(new DispatchRecordEvent(RecordEvents.From(SnazzyOut, Operation.Create), "event-1", "corr-1", 0), default);
 
         result.Should().Be(new DispatchResult(RoutingOutcome.Routed, 2));
         _calls.Should().Equal(
@@ -63,7 +63,7 @@ public sealed class DispatchRecordEventHandlerTests
     [Test]
     public async Task Message_ids_are_deterministic_per_event_and_target()
     {
-        var recordEvent = Events.From(SnazzyOut, Operation.Create);
+        var recordEvent = RecordEvents.From(SnazzyOut, Operation.Create);
         await _handler.Handle(new DispatchRecordEvent(recordEvent, "event-1", "c", 0), default);
         await _handler.Handle(new DispatchRecordEvent(recordEvent, "event-1", "c", 0), default);
         await _handler.Handle(new DispatchRecordEvent(recordEvent, "event-2", "c", 0), default);
@@ -78,7 +78,7 @@ public sealed class DispatchRecordEventHandlerTests
     [Test]
     public async Task An_unrouted_event_publishes_nothing_and_says_why()
     {
-        var result = await _handler.Handle(new DispatchRecordEvent(Events.From(OutlookOut, Operation.Create), "e", "c", 0), default);
+        var result = await _handler.Handle(new DispatchRecordEvent(RecordEvents.From(OutlookOut, Operation.Create), "e", "c", 0), default);
 
         result.Should().Be(new DispatchResult(RoutingOutcome.SourceInactive, 0));
         _calls.Should().BeEmpty();
@@ -87,7 +87,7 @@ public sealed class DispatchRecordEventHandlerTests
     [Test]
     public async Task An_event_at_the_hop_limit_is_a_permanent_failure()
     {
-        var act = async () => await _handler.Handle(new DispatchRecordEvent(Events.From(SnazzyOut, Operation.Create), "e", "c", 3), default);
+        var act = async () => await _handler.Handle(new DispatchRecordEvent(RecordEvents.From(SnazzyOut, Operation.Create), "e", "c", 3), default);
 
         (await act.Should().ThrowAsync<HopLimitExceededException>()).Which.Message.Should().Contain("Dispatch:MaxHops");
         _calls.Should().BeEmpty();
@@ -119,7 +119,7 @@ public sealed class DispatchRecordEventHandlerTests
             Activations.For(flows.Object, new FakeTimeProvider(), options),
             Mock.Of<IDispatchDestinations>(), publisher.Object, options, metrics);
 
-        var act = async () => await handler.Handle(new DispatchRecordEvent(Events.From(SnazzyOut, Operation.Create), "e", "c", 0), default);
+        var act = async () => await handler.Handle(new DispatchRecordEvent(RecordEvents.From(SnazzyOut, Operation.Create), "e", "c", 0), default);
 
         await act.Should().ThrowAsync<TimeoutException>();
         Interlocked.Read(ref failed).Should().Be(2, "both copies of the event failed");

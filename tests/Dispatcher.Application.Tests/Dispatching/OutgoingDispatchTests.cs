@@ -1,8 +1,8 @@
 using Dispatcher.Application.Dispatching;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Domain.Routing;
-using Dispatcher.Domain.Tests.Builders;
-using static Dispatcher.Domain.Tests.Builders.ThreeAppExample;
+using Dispatcher.Testing;
+using static Dispatcher.Testing.ThreeAppExample;
 
 namespace Dispatcher.Application.Tests.Dispatching;
 
@@ -12,7 +12,7 @@ public sealed class OutgoingDispatchTests
     public void The_routing_key_is_computed_once_and_follows_a_changed_dispatch()
     {
         var dispatches = RoutingTable.Build([ThreeAppExample.Build()])
-            .Route(Events.From(SnazzyOut, Operation.Create)).Dispatches().ToList();
+            .Route(RecordEvents.From(SnazzyOut, Operation.Create)).Dispatches().ToList();
         var outgoing = new OutgoingDispatch(dispatches[0], Guid.Empty, "c", 1);
 
         outgoing.RoutingKey.Should().Be($"dispatch.{WiceCreate}").And.BeSameAs(outgoing.RoutingKey);

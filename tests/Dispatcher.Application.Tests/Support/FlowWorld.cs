@@ -4,7 +4,7 @@ using Dispatcher.Application.Configurations.Reconciliation;
 using Dispatcher.Application.Dispatching;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Domain.Routing;
-using Dispatcher.Domain.Tests.Builders;
+using Dispatcher.Testing;
 using ConfigurationRoot = Microsoft.Extensions.Configuration.ConfigurationBuilder;
 using IConfiguration = Microsoft.Extensions.Configuration.IConfiguration;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,7 +32,7 @@ internal sealed class FlowWorld : IAsyncDisposable
 
     public FlowWorld(Action<FlowProvisioningOptions>? provisioning = null, Action<ReconcilerOptions>? reconciler = null)
     {
-        Time = new FakeTimeProvider(ConfigurationBuilder.Now);
+        Time = new FakeTimeProvider(DispatchConfigurationBuilder.Now);
         Flows = new FakeFlowRepository(Time);
         Queue = new InMemoryFlowWorkQueue();
         Routing = new RoutingTable();

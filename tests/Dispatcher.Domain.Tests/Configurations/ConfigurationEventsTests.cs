@@ -1,12 +1,12 @@
 using Dispatcher.Domain.Common;
 using Dispatcher.Domain.Configurations;
-using Dispatcher.Domain.Tests.Builders;
+using Dispatcher.Testing;
 
 namespace Dispatcher.Domain.Tests.Configurations;
 
 public sealed class ConfigurationEventsTests
 {
-    private static readonly DateTimeOffset Later = ConfigurationBuilder.Now.AddMinutes(5);
+    private static readonly DateTimeOffset Later = DispatchConfigurationBuilder.Now.AddMinutes(5);
 
     [Test]
     public void Creating_raises_created()
@@ -41,7 +41,7 @@ public sealed class ConfigurationEventsTests
         configuration.ActivateSide(configuration.Apps[0].Id, Direction.Outbound, Later);
 
         configuration.DomainEvents.Should().BeEmpty();
-        configuration.UpdatedAt.Should().Be(ConfigurationBuilder.Now);
+        configuration.UpdatedAt.Should().Be(DispatchConfigurationBuilder.Now);
     }
 
     [Test]
@@ -67,7 +67,7 @@ public sealed class ConfigurationEventsTests
     public void Assigning_the_same_flow_twice_raises_once()
     {
         var connection = Connection.Inbound(ConnectionId.New(), SchemaUri.Parse(ThreeAppExample.Person), Operation.Create);
-        var configuration = new ConfigurationBuilder()
+        var configuration = new DispatchConfigurationBuilder()
             .With(App.Create(AppId.New(), ApplicationUid.Parse("a"), "A", AppSide.Empty(Direction.Outbound),
                 AppSide.Create(Direction.Inbound, true, [connection])))
             .Build();
@@ -115,7 +115,7 @@ public sealed class ConfigurationEventsTests
         configuration.ReplaceApps(configuration.Apps.ToList(), Later);
 
         configuration.DomainEvents.Should().BeEmpty();
-        configuration.UpdatedAt.Should().Be(ConfigurationBuilder.Now);
+        configuration.UpdatedAt.Should().Be(DispatchConfigurationBuilder.Now);
     }
 
     [Test]
@@ -136,7 +136,7 @@ public sealed class ConfigurationEventsTests
         var app = new AppBuilder("wice5678").Outbound(ThreeAppExample.Person, "65f0000000000000000000f1")
             .Inbound(ThreeAppExample.Person, Operation.Create, "65f0000000000000000000f2")
             .Inbound(ThreeAppExample.Person, Operation.Update, "65f0000000000000000000f3").Build();
-        var configuration = new ConfigurationBuilder().With(app).Build();
+        var configuration = new DispatchConfigurationBuilder().With(app).Build();
         configuration.ClearDomainEvents();
         var changed = App.Create(
             app.Id, app.ApplicationUid, app.ApplicationName, app.Outbound,

@@ -1,18 +1,18 @@
 using Dispatcher.Domain.Common;
 using Dispatcher.Domain.Configurations;
-using Dispatcher.Domain.Tests.Builders;
+using Dispatcher.Testing;
 
 namespace Dispatcher.Domain.Tests.Configurations;
 
 public sealed class InvariantTests
 {
     private const string Person = ThreeAppExample.Person;
-    private static readonly DateTimeOffset Now = ConfigurationBuilder.Now;
+    private static readonly DateTimeOffset Now = DispatchConfigurationBuilder.Now;
 
     [Test]
     public void ApplicationUid_is_unique_in_a_configuration()
     {
-        var act = () => new ConfigurationBuilder().With(new AppBuilder("same")).With(new AppBuilder("same")).Build();
+        var act = () => new DispatchConfigurationBuilder().With(new AppBuilder("same")).With(new AppBuilder("same")).Build();
 
         act.Should().Throw<DomainRuleViolationException>()
             .Which.Rule.Should().Be(DomainRules.ApplicationUidUnique);
@@ -72,7 +72,7 @@ public sealed class InvariantTests
     [Test]
     public void A_flow_id_appears_at_most_once_in_a_configuration()
     {
-        var act = () => new ConfigurationBuilder()
+        var act = () => new DispatchConfigurationBuilder()
             .With(new AppBuilder("a").Outbound(Person, "shared"))
             .With(new AppBuilder("b").Inbound(Person, Operation.Create, "shared"))
             .Build();

@@ -1,6 +1,6 @@
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Domain.Routing;
-using Dispatcher.Domain.Tests.Builders;
+using Dispatcher.Testing;
 
 namespace Dispatcher.Domain.Tests.Routing;
 
@@ -22,11 +22,11 @@ public sealed class RoutingRulesTests
     public void An_app_never_receives_its_own_change_even_with_a_matching_inbound_connection(
         Func<Configuration, RecordEvent, RoutingResult> route)
     {
-        var configuration = new ConfigurationBuilder()
+        var configuration = new DispatchConfigurationBuilder()
             .With(new AppBuilder("a").Outbound(Person, "a-out").Inbound(Person, Operation.Create, "a-in"))
             .Build();
 
-        var result = route(configuration, Events.From("a-out", Operation.Create));
+        var result = route(configuration, RecordEvents.From("a-out", Operation.Create));
 
         result.Outcome.Should().Be(RoutingOutcome.NoMatchingTarget);
         result.Targets.Should().BeEmpty();
@@ -35,7 +35,7 @@ public sealed class RoutingRulesTests
     [TestCaseSource(nameof(Routers))]
     public void Schema_must_match_and_operation_must_match(Func<Configuration, RecordEvent, RoutingResult> route)
     {
-        var configuration = new ConfigurationBuilder()
+        var configuration = new DispatchConfigurationBuilder()
             .With(new AppBuilder("a").Outbound(Person, "a-out"))
             .With(new AppBuilder("b")
                 .Inbound(Organization, Operation.Create, "b-org-create")
@@ -43,9 +43,9 @@ public sealed class RoutingRulesTests
                 .Inbound(Person, Operation.Create, "b-person-create"))
             .Build();
 
-        route(configuration, Events.From("a-out", Operation.Create)).Targets.Select(t => t.FlowId.Value)
+        route(configuration, RecordEvents.From("a-out", Operation.Create)).Targets.Select(t => t.FlowId.Value)
             .Should().Equal("b-person-create");
-        route(configuration, Events.From("a-out", Operation.Update)).Targets.Select(t => t.FlowId.Value)
+        route(configuration, RecordEvents.From("a-out", Operation.Update)).Targets.Select(t => t.FlowId.Value)
             .Should().Equal("b-person-update");
     }
 
@@ -53,27 +53,27 @@ public sealed class RoutingRulesTests
     public void Inactive_inbound_sides_and_unprovisioned_connections_receive_nothing(
         Func<Configuration, RecordEvent, RoutingResult> route)
     {
-        var configuration = new ConfigurationBuilder()
+        var configuration = new DispatchConfigurationBuilder()
             .With(new AppBuilder("a").Outbound(Person, "a-out"))
             .With(new AppBuilder("b").Inbound(Person, Operation.Create, "b-in").InboundInactive())
             .With(new AppBuilder("c").Inbound(Person, Operation.Create, flowId: null))
             .With(new AppBuilder("d").Inbound(Person, Operation.Create, "d-in"))
             .Build();
 
-        route(configuration, Events.From("a-out", Operation.Create)).Targets.Select(t => t.FlowId.Value)
+        route(configuration, RecordEvents.From("a-out", Operation.Create)).Targets.Select(t => t.FlowId.Value)
             .Should().Equal("d-in");
     }
 
     [TestCaseSource(nameof(Routers))]
     public void Schema_uris_compare_as_uris_not_as_raw_strings(Func<Configuration, RecordEvent, RoutingResult> route)
     {
-        var configuration = new ConfigurationBuilder()
+        var configuration = new DispatchConfigurationBuilder()
             .With(new AppBuilder("a").Outbound("HTTP://Metadata.Example.com:80/schemas/person", "a-out"))
             .With(new AppBuilder("b").Inbound("http://metadata.example.com/schemas/person", Operation.Create, "b-in"))
             .With(new AppBuilder("c").Inbound("http://metadata.example.com/schemas/Person", Operation.Create, "c-in"))
             .Build();
 
-        route(configuration, Events.From("a-out", Operation.Create)).Targets.Select(t => t.FlowId.Value)
+        route(configuration, RecordEvents.From("a-out", Operation.Create)).Targets.Select(t => t.FlowId.Value)
             .Should().Equal("b-in");
     }
 
@@ -81,31 +81,31 @@ public sealed class RoutingRulesTests
     public void Only_the_source_connections_schema_counts_when_an_app_has_several_outbound_schemas(
         Func<Configuration, RecordEvent, RoutingResult> route)
     {
-        var configuration = new ConfigurationBuilder()
+        var configuration = new DispatchConfigurationBuilder()
             .With(new AppBuilder("a").Outbound(Person, "a-person").Outbound(Organization, "a-org"))
             .With(new AppBuilder("b").Inbound(Person, Operation.Create, "b-person").Inbound(Organization, Operation.Create, "b-org"))
             .Build();
 
-        route(configuration, Events.From("a-org", Operation.Create)).Targets.Select(t => t.FlowId.Value)
+        route(configuration, RecordEvents.From("a-org", Operation.Create)).Targets.Select(t => t.FlowId.Value)
             .Should().Equal("b-org");
     }
 
     [Test]
     public void Policy_over_several_configurations_uses_the_one_that_owns_the_source()
     {
-        var first = new ConfigurationBuilder().ForTenant("t1")
+        var first = new DispatchConfigurationBuilder().ForTenant("t1")
             .With(new AppBuilder("a").Outbound(Person, "t1-out"))
             .With(new AppBuilder("b").Inbound(Person, Operation.Create, "t1-in"))
             .Build();
-        var second = new ConfigurationBuilder().ForTenant("t2")
+        var second = new DispatchConfigurationBuilder().ForTenant("t2")
             .With(new AppBuilder("a").Outbound(Person, "t2-out"))
             .With(new AppBuilder("b").Inbound(Person, Operation.Create, "t2-in"))
             .Build();
 
-        var result = RoutingPolicy.Route([first, second], Events.From("t2-out", Operation.Create));
+        var result = RoutingPolicy.Route([first, second], RecordEvents.From("t2-out", Operation.Create));
 
         result.Targets.Should().ContainSingle().Which.ConfigurationId.Should().Be(second.Id);
-        RoutingPolicy.Route([first, second], Events.From("nobody", Operation.Create)).Outcome
+        RoutingPolicy.Route([first, second], RecordEvents.From("nobody", Operation.Create)).Outcome
             .Should().Be(RoutingOutcome.UnknownSource);
     }
 }
@@ -115,7 +115,7 @@ public sealed class RoutingTableVersionTests
     [Test]
     public void An_older_state_of_a_configuration_never_replaces_a_newer_one()
     {
-        var newer = new ConfigurationBuilder()
+        var newer = new DispatchConfigurationBuilder()
             .With(new AppBuilder("a").Outbound(ThreeAppExample.Person, "a-out"))
             .With(new AppBuilder("b").Inbound(ThreeAppExample.Person, Operation.Create, "b-in"))
             .Build();
@@ -128,7 +128,7 @@ public sealed class RoutingTableVersionTests
         table.Upsert(newer);
         table.Upsert(older);
 
-        table.Route(Events.From("a-out", Operation.Create)).Targets.Select(t => t.FlowId.Value).Should().Equal("b-in");
+        table.Route(RecordEvents.From("a-out", Operation.Create)).Targets.Select(t => t.FlowId.Value).Should().Equal("b-in");
         table.ConfigurationIds.Should().Equal(newer.Id);
     }
 }

@@ -1,6 +1,6 @@
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Domain.Routing;
-using Dispatcher.Domain.Tests.Builders;
+using Dispatcher.Testing;
 
 namespace Dispatcher.Domain.Tests.Routing;
 
@@ -20,7 +20,7 @@ public sealed class RoutingTablePropertyTests
     ];
 
     private static readonly Operation[] Operations = [Operation.Create, Operation.Update, Operation.Delete];
-    private static readonly DateTimeOffset Now = ConfigurationBuilder.Now;
+    private static readonly DateTimeOffset Now = DispatchConfigurationBuilder.Now;
 
     [TestCase(20261126)]
     [TestCase(42)]
@@ -111,7 +111,7 @@ public sealed class RoutingTablePropertyTests
         {
             foreach (var operation in Operations)
             {
-                var recordEvent = Events.From(source, operation);
+                var recordEvent = RecordEvents.From(source, operation);
                 var expected = RoutingPolicy.Route(configurations, recordEvent);
                 var actual = table.Route(recordEvent);
 
@@ -146,7 +146,7 @@ public sealed class RoutingTablePropertyTests
 
         public Configuration Configuration()
         {
-            var builder = new ConfigurationBuilder().ForTenant($"tenant-{_random.Next(5)}");
+            var builder = new DispatchConfigurationBuilder().ForTenant($"tenant-{_random.Next(5)}");
             var count = _random.Next(2, 7);
             for (var i = 0; i < count; i++)
             {

@@ -1,6 +1,6 @@
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Domain.Routing;
-using Dispatcher.Domain.Tests.Builders;
+using Dispatcher.Testing;
 
 namespace Dispatcher.Domain.Tests.Routing;
 
@@ -14,7 +14,7 @@ public sealed class RoutingTableTests
     {
         const string lower = "65a1b2c3d4e5f60718293a4b";
         var upper = lower.ToUpperInvariant();
-        var configuration = new ConfigurationBuilder()
+        var configuration = new DispatchConfigurationBuilder()
             .With(new AppBuilder("a").Outbound(Person, lower))
             .With(new AppBuilder("b").Outbound(Person, upper))
             .With(new AppBuilder("c").Inbound(Person, Operation.Create, "000000000000000000000abc"))
@@ -25,20 +25,20 @@ public sealed class RoutingTableTests
         table.SourceCount.Should().Be(2);
         foreach (var source in new[] { lower, upper })
         {
-            var result = table.Route(Events.From(source, Operation.Create));
+            var result = table.Route(RecordEvents.From(source, Operation.Create));
             result.Outcome.Should().Be(RoutingOutcome.Routed);
             result.Targets.Select(t => t.FlowId.Value).Should().Equal("000000000000000000000abc", "target-as-text_1");
             result.Targets.Select(t => t.ApplicationUid.Value).Should().Equal("c", "d");
         }
 
-        table.Route(Events.From("65A1B2C3D4E5F60718293A4c", Operation.Create)).Outcome.Should().Be(RoutingOutcome.UnknownSource);
+        table.Route(RecordEvents.From("65A1B2C3D4E5F60718293A4c", Operation.Create)).Outcome.Should().Be(RoutingOutcome.UnknownSource);
     }
 
     [Test]
     public void A_source_that_has_routed_once_routes_again_without_allocating()
     {
         var table = RoutingTable.Build([ThreeAppExample.Build()]);
-        var recordEvent = Events.From(ThreeAppExample.SnazzyOut, Operation.Create);
+        var recordEvent = RecordEvents.From(ThreeAppExample.SnazzyOut, Operation.Create);
         var first = table.Route(recordEvent).Targets;
 
         var before = GC.GetAllocatedBytesForCurrentThread();
@@ -52,11 +52,11 @@ public sealed class RoutingTableTests
     [Test]
     public void Sources_moved_to_another_configuration_stay_with_it_when_the_first_is_removed()
     {
-        var first = new ConfigurationBuilder()
+        var first = new DispatchConfigurationBuilder()
             .With(new AppBuilder("a").Outbound(Person, "shared-source"))
             .With(new AppBuilder("b").Inbound(Person, Operation.Create, "first-target"))
             .Build();
-        var second = new ConfigurationBuilder()
+        var second = new DispatchConfigurationBuilder()
             .With(new AppBuilder("c").Outbound(Person, "shared-source"))
             .With(new AppBuilder("d").Inbound(Person, Operation.Create, "second-target"))
             .Build();
@@ -64,7 +64,7 @@ public sealed class RoutingTableTests
 
         table.Remove(first.Id);
 
-        table.Route(Events.From("shared-source", Operation.Create)).Targets.Select(t => t.FlowId.Value).Should().Equal("second-target");
+        table.Route(RecordEvents.From("shared-source", Operation.Create)).Targets.Select(t => t.FlowId.Value).Should().Equal("second-target");
         table.SourceCount.Should().Be(1);
     }
 
@@ -77,7 +77,7 @@ public sealed class RoutingTableTests
         const int count = 400;
         var stable = Enumerable.Range(0, count).Select(i => Configuration(i, targetSet: 0)).ToList();
         var table = RoutingTable.Build(stable);
-        var events = Enumerable.Range(0, count).Select(i => Events.From(Hex(i, 1), Operation.Create)).ToArray();
+        var events = Enumerable.Range(0, count).Select(i => RecordEvents.From(Hex(i, 1), Operation.Create)).ToArray();
         using var stop = new CancellationTokenSource();
         var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var reads = 0L;
@@ -130,7 +130,7 @@ public sealed class RoutingTableTests
     private static Configuration Configuration(int n, int targetSet, ConfigurationId? id = null, long version = 0)
     {
         // In set 1 another source comes first, so the stable source's slot is rewritten with a new ordinal.
-        var builder = new ConfigurationBuilder();
+        var builder = new DispatchConfigurationBuilder();
         if (targetSet == 1)
         {
             builder = builder.With(new AppBuilder($"other-{n}").Outbound(Person, Hex(n, 2)));

@@ -1,7 +1,7 @@
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Domain.Routing;
-using Dispatcher.Domain.Tests.Builders;
-using static Dispatcher.Domain.Tests.Builders.ThreeAppExample;
+using Dispatcher.Testing;
+using static Dispatcher.Testing.ThreeAppExample;
 
 namespace Dispatcher.Domain.Tests.Routing;
 
@@ -18,7 +18,7 @@ public sealed class TailoringTests
     [Test]
     public void Each_target_gets_its_own_application_uid_and_its_record_uid_from_refs()
     {
-        var recordEvent = Events.From(SnazzyOut, Operation.Update, UpdateMeta);
+        var recordEvent = RecordEvents.From(SnazzyOut, Operation.Update, UpdateMeta);
 
         var dispatches = RoutingTable.Build([ThreeAppExample.Build()]).Route(recordEvent).Dispatches().ToList();
 
@@ -31,7 +31,7 @@ public sealed class TailoringTests
     [Test]
     public void Refs_are_removed_and_the_source_meta_and_data_pass_through()
     {
-        var recordEvent = Events.From(SnazzyOut, Operation.Update, UpdateMeta, """{"firstName":"Jane","lastName":"Doe"}""");
+        var recordEvent = RecordEvents.From(SnazzyOut, Operation.Update, UpdateMeta, """{"firstName":"Jane","lastName":"Doe"}""");
 
         var dispatch = RoutingPolicy.Route(ThreeAppExample.Build(), recordEvent).Dispatches().First();
         var meta = dispatch.TailoredMeta();
@@ -47,7 +47,7 @@ public sealed class TailoringTests
     [Test]
     public void Tailoring_never_changes_the_incoming_event()
     {
-        var recordEvent = Events.From(SnazzyOut, Operation.Update, UpdateMeta);
+        var recordEvent = RecordEvents.From(SnazzyOut, Operation.Update, UpdateMeta);
         var before = recordEvent.Meta.ToJson();
 
         foreach (var dispatch in RoutingPolicy.Route(ThreeAppExample.Build(), recordEvent).Dispatches())
@@ -64,7 +64,7 @@ public sealed class TailoringTests
     [Test]
     public void A_create_without_refs_gives_no_record_uid_even_though_the_source_had_one()
     {
-        var recordEvent = Events.From(SnazzyOut, Operation.Create,
+        var recordEvent = RecordEvents.From(SnazzyOut, Operation.Create,
             """{"flowId":"snazzy-out","recordUid":"abcd","applicationUid":"snazzy1234","oihUid":"65f0"}""");
 
         var metas = RoutingPolicy.Route(ThreeAppExample.Build(), recordEvent).Dispatches().Select(d => d.TailoredMeta()).ToList();
@@ -76,7 +76,7 @@ public sealed class TailoringTests
     [Test]
     public void Malformed_refs_entries_are_ignored()
     {
-        var recordEvent = Events.From(SnazzyOut, Operation.Update,
+        var recordEvent = RecordEvents.From(SnazzyOut, Operation.Update,
             """{"flowId":"snazzy-out","refs":[{"applicationUid":"wice5678"},{"recordUid":"x"},42,{"applicationUid":"wice5678","recordUid":7},{"applicationUid":"wice5678","recordUid":"ok"}]}""");
 
         recordEvent.Meta.Refs.Should().Equal(new RecordRef("wice5678", "ok"));
@@ -85,7 +85,7 @@ public sealed class TailoringTests
     [Test]
     public void Tailoring_with_a_record_uid_other_than_the_refs_one_and_special_characters()
     {
-        var recordEvent = Events.From(SnazzyOut, Operation.Update, UpdateMeta);
+        var recordEvent = RecordEvents.From(SnazzyOut, Operation.Update, UpdateMeta);
 
         var meta = recordEvent.Meta.TailorFor(ApplicationUid.Parse("wice5678"), "other \"uid\" é");
         var unknown = recordEvent.Meta.TailorFor(ApplicationUid.Parse("app <&'+>"), "x");
@@ -100,7 +100,7 @@ public sealed class TailoringTests
     [Test]
     public void Repeated_tailoring_gives_equal_metas()
     {
-        var recordEvent = Events.From(SnazzyOut, Operation.Update, UpdateMeta);
+        var recordEvent = RecordEvents.From(SnazzyOut, Operation.Update, UpdateMeta);
         var dispatch = RoutingTable.Build([ThreeAppExample.Build()]).Route(recordEvent).Dispatches().First();
 
         var first = dispatch.TailoredMeta().ToJson();

@@ -1,7 +1,7 @@
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Domain.Routing;
-using Dispatcher.Domain.Tests.Builders;
-using static Dispatcher.Domain.Tests.Builders.ThreeAppExample;
+using Dispatcher.Testing;
+using static Dispatcher.Testing.ThreeAppExample;
 
 namespace Dispatcher.Domain.Tests.Routing;
 
@@ -26,7 +26,7 @@ public sealed class ThreeAppExampleRoutingTests
     public void Policy_routes_each_source_and_operation_to_exactly_the_expected_flows(
         string source, Operation operation, RoutingOutcome outcome, string[] expected)
     {
-        var result = RoutingPolicy.Route(ThreeAppExample.Build(), Events.From(source, operation));
+        var result = RoutingPolicy.Route(ThreeAppExample.Build(), RecordEvents.From(source, operation));
 
         result.Outcome.Should().Be(outcome);
         result.Targets.Select(t => t.FlowId.Value).Should().Equal(expected);
@@ -38,7 +38,7 @@ public sealed class ThreeAppExampleRoutingTests
     {
         var table = RoutingTable.Build([ThreeAppExample.Build()]);
 
-        var result = table.Route(Events.From(source, operation));
+        var result = table.Route(RecordEvents.From(source, operation));
 
         result.Outcome.Should().Be(outcome);
         result.Targets.Select(t => t.FlowId.Value).Should().Equal(expected);
@@ -49,7 +49,7 @@ public sealed class ThreeAppExampleRoutingTests
     {
         var configuration = ThreeAppExample.Build();
 
-        var result = RoutingTable.Build([configuration]).Route(Events.From(SnazzyOut, Operation.Create));
+        var result = RoutingTable.Build([configuration]).Route(RecordEvents.From(SnazzyOut, Operation.Create));
 
         result.Targets.Select(t => t.ApplicationUid.Value).Should().Equal("wice5678", "outlook9012");
         result.Targets.Should().OnlyContain(t => t.ConfigurationId == configuration.Id);

@@ -1,7 +1,7 @@
 using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Common.Errors;
 using Dispatcher.Domain.Configurations;
-using Dispatcher.Domain.Tests.Builders;
+using Dispatcher.Testing;
 using Dispatcher.Infrastructure.FlowRegistry;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
@@ -22,7 +22,7 @@ public sealed class StandaloneFlowRegistryTests
     public void SetUp()
     {
         _database = new TemporaryDatabaseFile();
-        _time = new FakeTimeProvider(ConfigurationBuilder.Now);
+        _time = new FakeTimeProvider(DispatchConfigurationBuilder.Now);
         _registry = CreateRegistry(TransitionDelay);
     }
 
@@ -48,8 +48,8 @@ public sealed class StandaloneFlowRegistryTests
             Direction = Direction.Outbound,
             Name = "H&S Outbound Flow for Wice CRM",
             Status = FlowStatus.Inactive,
-            StatusChangedAt = ConfigurationBuilder.Now,
-            CreatedAt = ConfigurationBuilder.Now,
+            StatusChangedAt = DispatchConfigurationBuilder.Now,
+            CreatedAt = DispatchConfigurationBuilder.Now,
         });
     }
 
@@ -84,7 +84,7 @@ public sealed class StandaloneFlowRegistryTests
         {
             flows.Single(f => f.Id == created[i]).Should().Be(new FlowSummary(
                 created[i], i == 0 ? FlowStatus.Active : FlowStatus.Inactive,
-                new FlowOwner(definitions[i].ConfigurationId, definitions[i].Connection.Id), ConfigurationBuilder.Now));
+                new FlowOwner(definitions[i].ConfigurationId, definitions[i].Connection.Id), DispatchConfigurationBuilder.Now));
         }
     }
 
@@ -284,7 +284,7 @@ public sealed class StandaloneFlowRegistryTests
 
         (await patient.GetStatusAsync(id, Caller, CancellationToken.None)).Should().Be(FlowStatus.Active);
         (await patient.ListAsync(CancellationToken.None)).Should().ContainSingle()
-            .Which.StatusChangedAt.Should().Be(ConfigurationBuilder.Now + TransitionDelay);
+            .Which.StatusChangedAt.Should().Be(DispatchConfigurationBuilder.Now + TransitionDelay);
     }
 
     [Test]

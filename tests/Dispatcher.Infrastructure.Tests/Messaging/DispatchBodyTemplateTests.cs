@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using Dispatcher.Application.Dispatching;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Domain.Routing;
-using Dispatcher.Domain.Tests.Builders;
+using Dispatcher.Testing;
 using Dispatcher.Infrastructure.Messaging;
 using Dispatcher.Infrastructure.Messaging.Dispatch;
 using Microsoft.Extensions.Options;
@@ -227,7 +227,7 @@ public sealed class DispatchBodyTemplateTests
 
     private static List<OutgoingDispatch> Route(RecordMeta meta, JsonElement data, params string[] targetAppUids)
     {
-        var configuration = new ConfigurationBuilder()
+        var configuration = new DispatchConfigurationBuilder()
             .With(new AppBuilder("source-app").Outbound(Person, SourceFlow));
         for (var i = 0; i < targetAppUids.Length; i++)
         {

@@ -1,7 +1,7 @@
 using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Common.Errors;
 using Dispatcher.Domain.Configurations;
-using Dispatcher.Domain.Tests.Builders;
+using Dispatcher.Testing;
 
 namespace Dispatcher.Infrastructure.Tests.Persistence;
 
@@ -11,7 +11,7 @@ namespace Dispatcher.Infrastructure.Tests.Persistence;
 /// </summary>
 public abstract class ConfigurationRepositoryContract
 {
-    private static readonly DateTimeOffset Later = ConfigurationBuilder.Now.AddMinutes(5);
+    private static readonly DateTimeOffset Later = DispatchConfigurationBuilder.Now.AddMinutes(5);
 
     protected IConfigurationRepository Repository { get; private set; } = null!;
 
@@ -76,7 +76,7 @@ public abstract class ConfigurationRepositoryContract
     [Test]
     public async Task List_returns_only_the_tenants_configurations_oldest_first_then_by_id()
     {
-        var t0 = ConfigurationBuilder.Now;
+        var t0 = DispatchConfigurationBuilder.Now;
         var newest = StoredConfigurations.Simple("tenant-a", "newest", t0.AddHours(2));
         var sameTimeSecond = StoredConfigurations.Simple("tenant-a", "same-2", t0.AddHours(1), ConfigurationId.Parse("65f000000000000000000002"));
         var sameTimeFirst = StoredConfigurations.Simple("tenant-a", "same-1", t0.AddHours(1), ConfigurationId.Parse("65f000000000000000000001"));

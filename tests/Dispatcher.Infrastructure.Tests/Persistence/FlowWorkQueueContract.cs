@@ -1,7 +1,7 @@
 using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Common.Errors;
 using Dispatcher.Domain.Configurations;
-using Dispatcher.Domain.Tests.Builders;
+using Dispatcher.Testing;
 
 namespace Dispatcher.Infrastructure.Tests.Persistence;
 
@@ -13,7 +13,7 @@ namespace Dispatcher.Infrastructure.Tests.Persistence;
 public abstract class FlowWorkQueueContract
 {
     /// <summary>Whole milliseconds, so values round-trip unchanged.</summary>
-    protected static readonly DateTimeOffset T0 = ConfigurationBuilder.Now.AddMilliseconds(123);
+    protected static readonly DateTimeOffset T0 = DispatchConfigurationBuilder.Now.AddMilliseconds(123);
 
     private static readonly ConfigurationId Owner = ConfigurationId.Parse("65f0000000000000000000a1");
     private static readonly TimeSpan Claim = TimeSpan.FromMinutes(1);

@@ -1,5 +1,5 @@
 using Dispatcher.Application.Abstractions;
-using Dispatcher.Domain.Tests.Builders;
+using Dispatcher.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Dispatcher.Infrastructure.Tests.Persistence;
@@ -26,7 +26,7 @@ public abstract class LeaseStoreContract
     [SetUp]
     public async Task CreateStore()
     {
-        Time = new FakeTimeProvider(ConfigurationBuilder.Now.AddMilliseconds(123));
+        Time = new FakeTimeProvider(DispatchConfigurationBuilder.Now.AddMilliseconds(123));
         Leases = await CreateStoreAsync(Time);
     }
 

@@ -1,7 +1,7 @@
 using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Common.Errors;
 using Dispatcher.Domain.Configurations;
-using Dispatcher.Domain.Tests.Builders;
+using Dispatcher.Testing;
 using Dispatcher.Infrastructure.Persistence.Mongo;
 using Microsoft.Extensions.Logging.Abstractions;
 using MongoDB.Bson;
@@ -80,7 +80,7 @@ public sealed class MongoConfigurationRepositoryTests : ConfigurationRepositoryC
 
         var first = (await Repository.GetAsync(tenant, id, CancellationToken.None))!;
         var second = (await Repository.GetAsync(tenant, id, CancellationToken.None))!;
-        first.ChangeDetails("Taken over", null, ConfigurationBuilder.Now);
+        first.ChangeDetails("Taken over", null, DispatchConfigurationBuilder.Now);
         await Repository.UpdateAsync(first, CancellationToken.None);
         var stale = () => Repository.UpdateAsync(second, CancellationToken.None);
 

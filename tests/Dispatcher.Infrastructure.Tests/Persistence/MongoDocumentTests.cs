@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Dispatcher.Domain.Configurations;
-using Dispatcher.Domain.Tests.Builders;
+using Dispatcher.Testing;
 using Dispatcher.Infrastructure.Persistence.Documents;
 using Dispatcher.Infrastructure.Persistence.Mongo;
 using MongoDB.Bson;

@@ -1,5 +1,5 @@
 using Dispatcher.Domain.Configurations;
-using Dispatcher.Domain.Tests.Builders;
+using Dispatcher.Testing;
 using Dispatcher.Infrastructure.Persistence.Documents;
 using Dispatcher.Infrastructure.Persistence.Mongo;
 using MongoDB.Bson;

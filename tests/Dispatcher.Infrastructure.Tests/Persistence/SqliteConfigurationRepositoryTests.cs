@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Common.Errors;
 using Dispatcher.Domain.Configurations;
-using Dispatcher.Domain.Tests.Builders;
+using Dispatcher.Testing;
 using Dispatcher.Infrastructure.Persistence.Sqlite;
 using Microsoft.Data.Sqlite;
 
@@ -126,7 +126,7 @@ public sealed class SqliteConfigurationRepositoryTests : ConfigurationRepository
         await Repository.AddAsync(owner, CancellationToken.None);
         await Repository.AddAsync(other, CancellationToken.None);
 
-        other.AssignFlow(other.Apps[3].Outbound.Connections[1].Id, FlowId.Parse("owned-out"), ConfigurationBuilder.Now.AddHours(1));
+        other.AssignFlow(other.Apps[3].Outbound.Connections[1].Id, FlowId.Parse("owned-out"), DispatchConfigurationBuilder.Now.AddHours(1));
         var update = () => Repository.UpdateAsync(other, CancellationToken.None);
 
         await update.Should().ThrowAsync<ConcurrencyConflictException>();

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using Dispatcher.Domain.Configurations;
-using Dispatcher.Domain.Tests.Builders;
+using Dispatcher.Testing;
 
 namespace Dispatcher.Infrastructure.Tests.Persistence;
 
@@ -51,7 +51,7 @@ internal static class StoredConfigurations
             $"Configuration {outboundFlow}",
             null,
             [new AppBuilder($"app-{outboundFlow}").Outbound(ThreeAppExample.Person, outboundFlow).Inbound(ThreeAppExample.Person, Operation.Create).Build()],
-            createdAt ?? ConfigurationBuilder.Now);
+            createdAt ?? DispatchConfigurationBuilder.Now);
 
     /// <summary>Asserts that <paramref name="actual"/> holds exactly the state of <paramref name="expected"/>.</summary>
     public static void ShouldHaveStateOf([NotNull] this Configuration? actual, Configuration expected)

@@ -4,9 +4,9 @@ using Dispatcher.Application.Configurations.Provisioning;
 using Dispatcher.Application.Tests.Support;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Domain.Routing;
-using Dispatcher.Domain.Tests.Builders;
+using Dispatcher.Testing;
 using Moq;
-using static Dispatcher.Domain.Tests.Builders.ThreeAppExample;
+using static Dispatcher.Testing.ThreeAppExample;
 
 namespace Dispatcher.Application.Tests.Configurations.Provisioning;
 
@@ -19,7 +19,7 @@ namespace Dispatcher.Application.Tests.Configurations.Provisioning;
 public sealed class ConfigurationWriterTests
 {
     private const string Wice = "wice5678";
-    private static readonly DateTimeOffset Now = ConfigurationBuilder.Now;
+    private static readonly DateTimeOffset Now = DispatchConfigurationBuilder.Now;
     private static readonly TimeSpan Recheck = FlowRemover.RecheckDelay;
 
     private FlowWorld _world = null!;
@@ -135,7 +135,7 @@ public sealed class ConfigurationWriterTests
         await SaveAsync(configuration);
 
         var snazzyOut = Flow(configuration, "snazzy1234", null);
-        _world.Routing.Route(Events.From(snazzyOut.Value, Operation.Create)).Targets.Select(t => t.FlowId).Should().Equal(
+        _world.Routing.Route(RecordEvents.From(snazzyOut.Value, Operation.Create)).Targets.Select(t => t.FlowId).Should().Equal(
             Flow(configuration, Wice, Operation.Create),
             Flow(configuration, "outlook9012", Operation.Create));
     }
@@ -476,7 +476,7 @@ public sealed class ConfigurationWriterTests
 
         await SaveAsync(configuration);
 
-        _world.Routing.Route(Events.From(SnazzyOut, Operation.Create)).Targets.Select(t => t.FlowId.Value).Should().Equal(OutlookCreate);
+        _world.Routing.Route(RecordEvents.From(SnazzyOut, Operation.Create)).Targets.Select(t => t.FlowId.Value).Should().Equal(OutlookCreate);
     }
 
     [Test]
@@ -599,7 +599,7 @@ public sealed class ConfigurationWriterTests
         await _world.Writer.DeleteAsync(configuration, CancellationToken.None);
 
         _world.Routing.ConfigurationCount.Should().Be(0);
-        _world.Routing.Route(Events.From(SnazzyOut, Operation.Create)).Outcome.Should().Be(RoutingOutcome.UnknownSource);
+        _world.Routing.Route(RecordEvents.From(SnazzyOut, Operation.Create)).Outcome.Should().Be(RoutingOutcome.UnknownSource);
     }
 
     // ---- helpers ----
@@ -642,7 +642,7 @@ public sealed class ConfigurationWriterTests
     }
 
     /// <summary>The README example before its first save: no connection has a flow; Outlook's outbound side is off.</summary>
-    private static Configuration UnprovisionedThreeApps() => new ConfigurationBuilder()
+    private static Configuration UnprovisionedThreeApps() => new DispatchConfigurationBuilder()
         .With(new AppBuilder("snazzy1234", "SnazzyContacts")
             .Outbound(Person).Inbound(Person, Operation.Create).Inbound(Person, Operation.Update))
         .With(new AppBuilder(Wice, "Wice CRM")

@@ -2,7 +2,7 @@ using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Configurations.Provisioning;
 using Dispatcher.Application.Tests.Support;
 using Dispatcher.Domain.Configurations;
-using Dispatcher.Domain.Tests.Builders;
+using Dispatcher.Testing;
 using Moq;
 
 namespace Dispatcher.Application.Tests.Configurations.Provisioning;
@@ -10,7 +10,7 @@ namespace Dispatcher.Application.Tests.Configurations.Provisioning;
 /// <summary><see cref="FlowRemover"/>: one removal step per call, never waiting.</summary>
 public sealed class FlowRemoverTests
 {
-    private static readonly DateTimeOffset Now = ConfigurationBuilder.Now;
+    private static readonly DateTimeOffset Now = DispatchConfigurationBuilder.Now;
     private static readonly FlowId Flow = FlowId.Parse("flow-1");
     private static readonly FlowWork Removal = new(Flow, FlowWorkKind.Remove, TenantId.Parse("tenant-a"), ConfigurationId.New(), Now);
 

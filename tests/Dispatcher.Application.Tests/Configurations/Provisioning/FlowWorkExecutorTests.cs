@@ -2,7 +2,7 @@ using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Configurations.Provisioning;
 using Dispatcher.Application.Tests.Support;
 using Dispatcher.Domain.Configurations;
-using Dispatcher.Domain.Tests.Builders;
+using Dispatcher.Testing;
 using Moq;
 
 namespace Dispatcher.Application.Tests.Configurations.Provisioning;
@@ -122,5 +122,5 @@ public sealed class FlowWorkExecutorTests
     }
 
     private static FlowWork Work(FlowWorkKind kind) =>
-        new(Flow, kind, TenantId.Parse("tenant-a"), ConfigurationId.New(), ConfigurationBuilder.Now);
+        new(Flow, kind, TenantId.Parse("tenant-a"), ConfigurationId.New(), DispatchConfigurationBuilder.Now);
 }

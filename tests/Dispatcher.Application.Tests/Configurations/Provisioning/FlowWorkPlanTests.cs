@@ -1,15 +1,15 @@
 using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Configurations.Provisioning;
 using Dispatcher.Domain.Configurations;
-using Dispatcher.Domain.Tests.Builders;
-using static Dispatcher.Domain.Tests.Builders.ThreeAppExample;
+using Dispatcher.Testing;
+using static Dispatcher.Testing.ThreeAppExample;
 
 namespace Dispatcher.Application.Tests.Configurations.Provisioning;
 
 /// <summary><see cref="FlowWorkPlan"/>: the domain events of a change → one piece of flow work per flow.</summary>
 public sealed class FlowWorkPlanTests
 {
-    private static readonly DateTimeOffset Now = ConfigurationBuilder.Now;
+    private static readonly DateTimeOffset Now = DispatchConfigurationBuilder.Now;
     private static readonly DateTimeOffset Later = Now.AddMinutes(5);
 
     [Test]
@@ -252,7 +252,7 @@ public sealed class FlowWorkPlanTests
     /// <summary>The README example without flows (Outlook's outbound side off), no pending events.</summary>
     private static Configuration Unprovisioned()
     {
-        var configuration = new ConfigurationBuilder()
+        var configuration = new DispatchConfigurationBuilder()
             .With(new AppBuilder("snazzy1234").Outbound(Person).Inbound(Person, Operation.Create).Inbound(Person, Operation.Update))
             .With(new AppBuilder("wice5678").Outbound(Person).Inbound(Person, Operation.Create).Inbound(Person, Operation.Update))
             .With(new AppBuilder("outlook9012").Outbound(Person).OutboundInactive().Inbound(Person, Operation.Create).Inbound(Person, Operation.Update))

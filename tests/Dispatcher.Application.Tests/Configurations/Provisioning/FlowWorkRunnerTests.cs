@@ -3,7 +3,7 @@ using Dispatcher.Application.Common.Telemetry;
 using Dispatcher.Application.Configurations.Provisioning;
 using Dispatcher.Application.Tests.Support;
 using Dispatcher.Domain.Configurations;
-using Dispatcher.Domain.Tests.Builders;
+using Dispatcher.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -14,7 +14,7 @@ namespace Dispatcher.Application.Tests.Configurations.Provisioning;
 /// <summary><see cref="FlowWorkRunner"/>: claims, completes, reschedules with backoff, waits for removals.</summary>
 public sealed class FlowWorkRunnerTests
 {
-    private static readonly DateTimeOffset Now = ConfigurationBuilder.Now;
+    private static readonly DateTimeOffset Now = DispatchConfigurationBuilder.Now;
     private static readonly FlowId Flow = FlowId.Parse("flow-1");
 
     private FlowWorld _world = null!;

@@ -3,9 +3,9 @@ using Dispatcher.Application.Common.Errors;
 using Dispatcher.Application.Configurations.Reconciliation;
 using Dispatcher.Application.Tests.Support;
 using Dispatcher.Domain.Configurations;
-using Dispatcher.Domain.Tests.Builders;
+using Dispatcher.Testing;
 using Moq;
-using static Dispatcher.Domain.Tests.Builders.ThreeAppExample;
+using static Dispatcher.Testing.ThreeAppExample;
 
 namespace Dispatcher.Application.Tests.Configurations.Reconciliation;
 
@@ -16,7 +16,7 @@ namespace Dispatcher.Application.Tests.Configurations.Reconciliation;
 public sealed class FlowReconcilerTests
 {
     private const int PageSize = 2;
-    private static readonly DateTimeOffset Now = ConfigurationBuilder.Now;
+    private static readonly DateTimeOffset Now = DispatchConfigurationBuilder.Now;
     private static readonly TimeSpan Grace = TimeSpan.FromMinutes(10);
 
     private FlowWorld _world = null!;
@@ -240,7 +240,7 @@ public sealed class FlowReconcilerTests
     public async Task A_flow_referenced_by_a_configuration_of_another_tenant_is_not_an_orphan()
     {
         Store(ThreeAppExample.Build());
-        var other = new ConfigurationBuilder().ForTenant("tenant-b")
+        var other = new DispatchConfigurationBuilder().ForTenant("tenant-b")
             .With(new AppBuilder("crm42").Outbound(Person, "crm-out")).Build();
         Store(other);
 
