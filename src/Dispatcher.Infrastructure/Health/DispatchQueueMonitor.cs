@@ -70,12 +70,7 @@ internal sealed partial class DispatchQueueMonitor : BackgroundService, IHealthC
             var queue = DispatchNames.RoutingKey(flow);
             try
             {
-                _connection ??= await new ConnectionFactory
-                {
-                    Uri = new Uri(_messaging.RabbitMqUrl!),
-                    ClientProvidedName = "dispatcher-dispatch-queue-probe",
-                    AutomaticRecoveryEnabled = true,
-                }.CreateConnectionAsync(cancellationToken);
+                _connection ??= await BrokerConnections.OpenAsync(_messaging, "dispatch-queue-probe", recovering: true, cancellationToken);
                 await using var channel = await _connection.CreateChannelAsync(cancellationToken: cancellationToken);
                 var declared = await channel.QueueDeclarePassiveAsync(queue, cancellationToken);
                 Update(flow, queue, declared.MessageCount, declared.ConsumerCount);

@@ -66,12 +66,7 @@ internal sealed partial class ErrorQueueDepthProbe : BackgroundService
     {
         try
         {
-            _connection ??= await new ConnectionFactory
-            {
-                Uri = new Uri(_messaging.RabbitMqUrl!),
-                ClientProvidedName = "dispatcher-error-queue-probe",
-                AutomaticRecoveryEnabled = true,
-            }.CreateConnectionAsync(cancellationToken);
+            _connection ??= await BrokerConnections.OpenAsync(_messaging, "error-queue-probe", recovering: true, cancellationToken);
             await using var channel = await _connection.CreateChannelAsync(cancellationToken: cancellationToken);
             var declared = await channel.QueueDeclarePassiveAsync(queue, cancellationToken);
             _depths[queue] = declared.MessageCount;

@@ -314,15 +314,7 @@ public sealed partial class RabbitMqDispatchPublisher(
                 return;
             }
 
-            var factory = new ConnectionFactory
-            {
-                Uri = new Uri(_options.RabbitMqUrl!),
-                AutomaticRecoveryEnabled = true,
-                TopologyRecoveryEnabled = true,
-                NetworkRecoveryInterval = TimeSpan.FromSeconds(1),
-                ClientProvidedName = $"{_options.ServiceName}-dispatch-publisher",
-            };
-            var connection = await factory.CreateConnectionAsync(cancellationToken);
+            var connection = await BrokerConnections.OpenAsync(_options, "dispatch-publisher", recovering: true, cancellationToken);
             try
             {
                 var channels = new IChannel[_options.PublishChannels];
@@ -344,7 +336,7 @@ public sealed partial class RabbitMqDispatchPublisher(
                 throw;
             }
 
-            LogConnected(factory.Endpoint.ToString());
+            LogConnected(connection.Endpoint.ToString());
         }
         finally
         {

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Dispatcher.Infrastructure.Messaging.EventBus;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
@@ -57,8 +58,8 @@ public sealed record ErrorQueueMessage(
 /// </summary>
 public sealed partial class ErrorQueueRedriver(IOptions<MessagingOptions> options, ILogger<ErrorQueueRedriver> logger)
 {
-    private const string FaultMessageHeader = "MT-Fault-Message";
-    private const string FaultTypeHeader = "MT-Fault-ExceptionType";
+    private const string FaultMessageHeader = FaultReasonFilter.FaultMessageHeader;
+    private const string FaultTypeHeader = FaultReasonFilter.FaultExceptionTypeHeader;
     private readonly MessagingOptions _options = options.Value;
 
     /// <summary>The error queues, each with where its messages go back to and how its bodies are read.</summary>
@@ -248,8 +249,7 @@ public sealed partial class ErrorQueueRedriver(IOptions<MessagingOptions> option
             : null;
 
     private Task<IConnection> ConnectAsync(CancellationToken cancellationToken) =>
-        new ConnectionFactory { Uri = new Uri(_options.RabbitMqUrl!), ClientProvidedName = $"{_options.ServiceName}-redrive" }
-            .CreateConnectionAsync(cancellationToken);
+        BrokerConnections.OpenAsync(_options, "redrive", recovering: false, cancellationToken);
 
     [LoggerMessage(LogLevel.Information, "Error queue redrive: {Moved} message(s) moved from {ErrorQueue} back to {ReturnQueue}; {Kept} stay")]
     private partial void LogRedriven(string errorQueue, int moved, string returnQueue, int kept);
