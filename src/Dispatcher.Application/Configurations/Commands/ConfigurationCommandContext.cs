@@ -10,22 +10,26 @@ namespace Dispatcher.Application.Configurations.Commands;
 /// <param name="ExpectedVersion">The version the caller based the change on (<c>If-Match</c>), if any.</param>
 public sealed record Caller(TenantId Tenant, FlowCallContext Flows, long? ExpectedVersion = null);
 
-/// <summary>Loading helpers shared by the write handlers.</summary>
+/// <summary>Loading helpers shared by the handlers: the one "tenant's configuration or 404".</summary>
 internal static class ConfigurationLoading
 {
-    /// <summary>The caller's configuration; <see cref="NotFoundException"/> when missing or another tenant's.</summary>
+    /// <summary>The tenant's configuration; <see cref="NotFoundException"/> when missing or another tenant's.</summary>
+    public static async Task<Configuration> RequireAsync(
+        this IConfigurationRepository repository, TenantId tenant, string id, CancellationToken cancellationToken) =>
+        // An id that cannot exist answers like a missing one: no hint whether it exists for another tenant.
+        (ConfigurationId.TryParse(id, out var configurationId)
+            ? await repository.GetAsync(tenant, configurationId, cancellationToken)
+            : null)
+        ?? throw new NotFoundException($"Configuration '{id}' was not found.");
+
+    /// <summary>
+    /// The caller's configuration (<see cref="RequireAsync"/>) at the version the caller expects;
+    /// <see cref="PreconditionFailedException"/> when it moved on.
+    /// </summary>
     public static async Task<Configuration> LoadAsync(
         this IConfigurationRepository repository, Caller caller, string id, CancellationToken cancellationToken)
     {
-        // An id that cannot exist answers like a missing one: no hint whether it exists for another tenant.
-        var configuration = ConfigurationId.TryParse(id, out var configurationId)
-            ? await repository.GetAsync(caller.Tenant, configurationId, cancellationToken)
-            : null;
-        if (configuration is null)
-        {
-            throw new NotFoundException($"Configuration '{id}' was not found.");
-        }
-
+        var configuration = await repository.RequireAsync(caller.Tenant, id, cancellationToken);
         if (caller.ExpectedVersion is { } expected && expected != configuration.Version)
         {
             throw new PreconditionFailedException(

@@ -1,3 +1,4 @@
+using Dispatcher.Application.Configurations.Commands;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dispatcher.Application.Abstractions;
@@ -87,14 +88,7 @@ public sealed class PreviewDispatchHandler(IConfigurationRepository repository) 
     /// <inheritdoc />
     public async ValueTask<DispatchPreview> Handle(PreviewDispatch query, CancellationToken cancellationToken)
     {
-        var configuration = Domain.Configurations.ConfigurationId.TryParse(query.ConfigurationId, out var id)
-            ? await repository.GetAsync(query.Tenant, id, cancellationToken)
-            : null;
-        if (configuration is null)
-        {
-            throw new NotFoundException($"Configuration '{query.ConfigurationId}' was not found.");
-        }
-
+        var configuration = await repository.RequireAsync(query.Tenant, query.ConfigurationId, cancellationToken);
         return DispatchPreviewer.Preview(configuration, query.Event);
     }
 }

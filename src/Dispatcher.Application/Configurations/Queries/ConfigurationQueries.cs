@@ -1,3 +1,4 @@
+using Dispatcher.Application.Configurations.Commands;
 using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Common.Errors;
 using Dispatcher.Application.Configurations.Models;
@@ -18,11 +19,6 @@ public sealed class ConfigurationQueryHandlers(IConfigurationRepository reposito
     public async ValueTask<IReadOnlyList<ConfigurationDto>> Handle(ListConfigurations query, CancellationToken cancellationToken) =>
         [.. (await repository.ListAsync(query.Tenant, cancellationToken)).Select(c => c.ToDto())];
 
-    public async ValueTask<ConfigurationDto> Handle(GetConfiguration query, CancellationToken cancellationToken)
-    {
-        var configuration = ConfigurationId.TryParse(query.Id, out var id)
-            ? await repository.GetAsync(query.Tenant, id, cancellationToken)
-            : null;
-        return configuration?.ToDto() ?? throw new NotFoundException($"Configuration '{query.Id}' was not found.");
-    }
+    public async ValueTask<ConfigurationDto> Handle(GetConfiguration query, CancellationToken cancellationToken) =>
+        (await repository.RequireAsync(query.Tenant, query.Id, cancellationToken)).ToDto();
 }
