@@ -36,6 +36,8 @@ public static class DependencyInjection
         services.AddOptions<ReconcilerOptions>().BindConfiguration(ReconcilerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<DispatcherMetrics>();
         services.AddSingleton<FlowActivation>();
+        services.AddSingleton<DispatchLedger>();
+        services.TryAddSingleton<IDispatchNotifier>(NoDispatchNotifier.Instance);
         services.AddSingleton<FlowWorkRunner>();
         services.AddSingleton<FlowStopClock>();
         services.AddScoped<FlowProvisioning>();

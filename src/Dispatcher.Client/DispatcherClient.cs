@@ -71,12 +71,29 @@ internal sealed class DispatcherClient(IDispatcherApi api) : IDispatcherClient
     public async Task<IReadOnlyList<PublishedDispatch>> ListRecentDispatchesAsync(CancellationToken cancellationToken = default) =>
         (await Send(api.RecentDispatches(cancellationToken))).Data;
 
-    public async Task<IReadOnlyList<ErrorQueueMessage>> ListErrorQueueAsync(int? max = null, CancellationToken cancellationToken = default) =>
-        (await Send(api.ErrorQueue(max, cancellationToken))).Data;
+    public Task<IReadOnlyList<ErrorQueueMessage>> ListErrorQueueAsync(int? max = null, CancellationToken cancellationToken = default) =>
+        ListFailedMessagesAsync(queue: null, max, cancellationToken);
 
-    public async Task<RedriveResult> RedriveErrorQueueAsync(
+    public async Task<IReadOnlyList<ErrorQueueMessage>> ListFailedMessagesAsync(
+        ErrorQueueKind? queue = null, int? max = null, CancellationToken cancellationToken = default) =>
+        (await Send(api.ErrorQueue(QueryValue(queue), max, cancellationToken))).Data;
+
+    public Task<RedriveResult> RedriveErrorQueueAsync(
         string? targetFlowId = null, string? sourceFlowId = null, int? max = null, CancellationToken cancellationToken = default) =>
-        (await Send(api.Redrive(targetFlowId, sourceFlowId, max, cancellationToken))).Data;
+        RedriveFailedMessagesAsync(queue: null, targetFlowId, sourceFlowId, max, cancellationToken);
+
+    public async Task<RedriveResult> RedriveFailedMessagesAsync(
+        ErrorQueueKind? queue = null, string? targetFlowId = null, string? sourceFlowId = null, int? max = null, CancellationToken cancellationToken = default) =>
+        (await Send(api.Redrive(QueryValue(queue), targetFlowId, sourceFlowId, max, cancellationToken))).Data;
+
+    // The service's names for the error queues (as in its OpenAPI document); null: both.
+    private static string? QueryValue(ErrorQueueKind? queue) => queue switch
+    {
+        null => null,
+        ErrorQueueKind.Events => "events",
+        ErrorQueueKind.Contracts => "contracts",
+        _ => throw new ArgumentOutOfRangeException(nameof(queue), queue, "Unknown error queue."),
+    };
 
     public async Task<DispatcherHealthReport> GetReadinessAsync(CancellationToken cancellationToken = default)
     {

@@ -45,10 +45,10 @@ internal interface IDispatcherApi
     Task<IApiResponse<Envelope<IReadOnlyList<PublishedDispatch>>>> RecentDispatches(CancellationToken cancellationToken);
 
     [Get("/admin/error-queue")]
-    Task<IApiResponse<Envelope<IReadOnlyList<ErrorQueueMessage>>>> ErrorQueue(int? max, CancellationToken cancellationToken);
+    Task<IApiResponse<Envelope<IReadOnlyList<ErrorQueueMessage>>>> ErrorQueue(string? queue, int? max, CancellationToken cancellationToken);
 
     [Post("/admin/error-queue/redrive")]
-    Task<IApiResponse<Envelope<RedriveResult>>> Redrive(string? targetFlowId, string? sourceFlowId, int? max, CancellationToken cancellationToken);
+    Task<IApiResponse<Envelope<RedriveResult>>> Redrive(string? queue, string? targetFlowId, string? sourceFlowId, int? max, CancellationToken cancellationToken);
 
     [Get("/health/ready")]
     Task<HttpResponseMessage> Readiness(CancellationToken cancellationToken);

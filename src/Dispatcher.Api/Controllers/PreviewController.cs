@@ -101,8 +101,7 @@ public sealed class PreviewController(IMediator mediator, OihEventReader eventRe
         }
 
         var operationText = body.TryGetProperty("operation", out var o) && o.ValueKind == JsonValueKind.String ? o.GetString() : null;
-        if (!Enum.TryParse<Operation>(operationText, ignoreCase: true, out var operation) || !Enum.IsDefined(operation)
-            || int.TryParse(operationText, out _))
+        if (!OperationNames.TryParse(operationText, out var operation))
         {
             throw new MalformedEventException($"'operation' must be CREATE, UPDATE or DELETE, got '{operationText}'.");
         }

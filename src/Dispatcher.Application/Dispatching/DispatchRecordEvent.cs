@@ -9,7 +9,8 @@ namespace Dispatcher.Application.Dispatching;
 
 /// <summary>
 /// Routes one record event and sends each target its tailored copy. Both wire formats (the platform's event bus and
-/// the MassTransit contracts) end here. Completes only when every dispatch is confirmed by the broker.
+/// the MassTransit contracts) end here. Completes only when every dispatch is confirmed by the broker and, when an
+/// <see cref="IDispatchNotifier"/> is enabled (<c>Messaging:PublishContracts</c>), every delivered copy is announced.
 /// </summary>
 /// <param name="Event">The event.</param>
 /// <param name="EventIdentity">A stable identity of the incoming message (its id, else a hash of its body).</param>
@@ -29,6 +30,8 @@ public sealed class DispatchRecordEventHandler(
     FlowActivation activation,
     IDispatchDestinations destinations,
     IDispatchPublisher publisher,
+    IDispatchNotifier notifier,
+    DispatchLedger ledger,
     IOptions<DispatchOptions> options,
     DispatcherMetrics metrics) : ICommandHandler<DispatchRecordEvent, DispatchResult>
 {
@@ -67,6 +70,33 @@ public sealed class DispatchRecordEventHandler(
                 dispatch, MessageIds.ForDispatch(command.EventIdentity, dispatch.Target.FlowId), command.CorrelationId, command.HopCount + 1);
         }
 
+        if (!notifier.Enabled)
+        {
+            await DeliverAsync(dispatches, cancellationToken);
+            metrics.EventsRouted.Add(1);
+            return new DispatchResult(RoutingOutcome.Routed, dispatches.Length);
+        }
+
+        // Announcing: deliver first, announce each copy after (never a RecordDispatched for a copy not delivered), and
+        // on a retry skip what this instance already did for these ids (no second delivery of a copy because its
+        // announcement failed, no second announcement of a copy already announced).
+        OutgoingDispatch[] undelivered = [.. dispatches.Where(d => !ledger.Has(d.MessageId, DispatchStage.Delivered))];
+        if (undelivered.Length > 0)
+        {
+            await DeliverAsync(undelivered, cancellationToken);
+            foreach (var dispatch in undelivered)
+            {
+                ledger.Record(dispatch.MessageId, DispatchStage.Delivered);
+            }
+        }
+
+        await AnnounceAsync([.. dispatches.Where(d => !ledger.Has(d.MessageId, DispatchStage.Announced))], cancellationToken);
+        metrics.EventsRouted.Add(1);
+        return new DispatchResult(RoutingOutcome.Routed, dispatches.Length);
+    }
+
+    private async Task DeliverAsync(OutgoingDispatch[] dispatches, CancellationToken cancellationToken)
+    {
         try
         {
             await publisher.PublishAsync(dispatches, cancellationToken);
@@ -77,9 +107,50 @@ public sealed class DispatchRecordEventHandler(
             throw;
         }
 
-        metrics.EventsRouted.Add(1);
         metrics.DispatchesPublished.Add(dispatches.Length);
-        return new DispatchResult(RoutingOutcome.Routed, dispatches.Length);
+    }
+
+    /// <summary>Announces the copies concurrently; remembers each confirmed one; then throws the first failure, if any.</summary>
+    private async Task AnnounceAsync(OutgoingDispatch[] dispatches, CancellationToken cancellationToken)
+    {
+        if (dispatches.Length == 0)
+        {
+            return;
+        }
+
+        var announcements = new Task[dispatches.Length];
+        for (var i = 0; i < dispatches.Length; i++)
+        {
+            announcements[i] = AnnounceOneAsync(dispatches[i], cancellationToken);
+        }
+
+        try
+        {
+            await Task.WhenAll(announcements);
+        }
+        catch (Exception)
+        {
+            // Throw the first failure in target order (Task.WhenAll's is the first to fail in time, which varies).
+            var failure = announcements.First(a => a.IsFaulted || a.IsCanceled);
+            await failure;
+            throw;
+        }
+    }
+
+    private async Task AnnounceOneAsync(OutgoingDispatch dispatch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await notifier.NotifyAsync(dispatch, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            metrics.AnnouncementsFailed.Add(1, new KeyValuePair<string, object?>("reason", e.GetType().Name));
+            throw;
+        }
+
+        ledger.Record(dispatch.MessageId, DispatchStage.Announced);
+        metrics.AnnouncementsPublished.Add(1);
     }
 
     private static Activity? StartRouteActivity(DispatchRecordEvent command)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Dispatcher.Client.Models;
 
@@ -114,18 +115,49 @@ public sealed record PreviewedDispatch(
 public sealed record SkippedTarget(
     string AppId, string ApplicationUid, string ApplicationName, string ConnectionId, string? FlowId, string Reason, string Explanation);
 
-/// <summary>A failed event in the error queue.</summary>
+/// <summary>The service's error queues: where failed messages of each entry point wait.</summary>
+public enum ErrorQueueKind
+{
+    /// <summary>Platform events from the event bus (<c>events</c>; <c>Messaging:Queue</c> + <c>_error</c>).</summary>
+    [JsonStringEnumMemberName("events")]
+    Events = 1,
+
+    /// <summary>The .NET <c>RecordChanged</c> contract (<c>contracts</c>; <c>Messaging:Queue</c> + <c>-record-changed_error</c>).</summary>
+    [JsonStringEnumMemberName("contracts")]
+    Contracts = 2,
+}
+
+/// <summary>A failed message in an error queue.</summary>
 /// <param name="MessageId">The message id, if any.</param>
-/// <param name="EventName">The event name from the body, if readable.</param>
+/// <param name="EventName">The event name from the body (a contract: its message type), if readable.</param>
 /// <param name="SourceFlowId">The source flow, if readable.</param>
 /// <param name="Reason">Why it failed.</param>
 /// <param name="ExceptionType">The failure's exception type.</param>
-public sealed record ErrorQueueMessage(string? MessageId, string? EventName, string? SourceFlowId, string? Reason, string? ExceptionType);
+public sealed record ErrorQueueMessage(string? MessageId, string? EventName, string? SourceFlowId, string? Reason, string? ExceptionType)
+{
+    /// <summary>Which error queue it is in (null from a service older than the <c>queue</c> field).</summary>
+    public ErrorQueueKind? Queue { get; init; }
 
-/// <summary>What a redrive did.</summary>
-/// <param name="Moved">Messages moved back to the service's queue.</param>
-/// <param name="Kept">Messages that did not match the filter and stay in the error queue.</param>
-public sealed record RedriveResult(int Moved, int Kept);
+    /// <summary>The error queue's name on the broker (null from a service older than the <c>errorQueue</c> field).</summary>
+    public string? ErrorQueue { get; init; }
+}
+
+/// <summary>What a redrive did: the totals over the error queues it covered, and each queue's part.</summary>
+/// <param name="Moved">Messages moved back to the queue they failed in.</param>
+/// <param name="Kept">Messages that did not match the filter and stay in their error queue.</param>
+public sealed record RedriveResult(int Moved, int Kept)
+{
+    /// <summary>Each error queue covered, in the order it was handled (empty from a service older than the <c>queues</c> field).</summary>
+    public IReadOnlyList<QueueRedriveResult> Queues { get; init; } = [];
+}
+
+/// <summary>What a redrive did in one error queue.</summary>
+/// <param name="Queue">Which error queue.</param>
+/// <param name="ErrorQueue">Its name on the broker.</param>
+/// <param name="ReturnQueue">The queue its messages were moved back to (the one they failed in).</param>
+/// <param name="Moved">Messages moved back.</param>
+/// <param name="Kept">Messages that did not match the filter and stay.</param>
+public sealed record QueueRedriveResult(ErrorQueueKind Queue, string ErrorQueue, string ReturnQueue, int Moved, int Kept);
 
 /// <summary>The service's readiness (<c>GET /health/ready</c>).</summary>
 public sealed record DispatcherHealthReport

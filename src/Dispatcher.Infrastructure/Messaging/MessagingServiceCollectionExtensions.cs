@@ -46,6 +46,12 @@ internal static class MessagingServiceCollectionExtensions
             services.AddSingleton<IDispatchDestinations>(sp => sp.GetRequiredService<InMemoryDispatchPublisher>());
         }
 
+        if (options.PublishContracts)
+        {
+            // Replaces the application's default (announce nothing); works on both transports.
+            services.AddSingleton<IDispatchNotifier, RecordDispatchedNotifier>();
+        }
+
         services.AddMassTransit(bus =>
         {
             // No call-outs by default: MassTransit would otherwise report usage to its vendor at start-up.
@@ -70,7 +76,8 @@ internal static class MessagingServiceCollectionExtensions
             {
                 bus.UsingRabbitMq((context, cfg) =>
                 {
-                    cfg.Host(new Uri(options.RabbitMqUrl!));
+                    // Publisher confirms (MassTransit's default, stated): a RecordDispatched publish completes when confirmed.
+                    cfg.Host(new Uri(options.RabbitMqUrl!), host => host.PublisherConfirmation = true);
                     if (!ReceiveReconnectPolicy.TryApply(cfg))
                     {
                         context.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ReceiveReconnectPolicy))

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Dispatcher.Api.Tests.Messaging;
 using Dispatcher.Api.Tests.Support;
 using Dispatcher.Application.Abstractions;
@@ -16,9 +15,10 @@ namespace Dispatcher.Api.Tests.Embedded;
 
 /// <summary>
 /// Dispatcher.Testing's stand-in against the real service: the same <see cref="RecordChanged"/> messages go through
-/// the real service's pipeline (its own in-memory bus, the contract consumer, routing table, dispatch handler and the
-/// embedded mode's dispatch sink, which keeps the exact wire bodies) and through the stand-in on MassTransit's test
-/// harness, with the configuration the real service stored. The copies must be the same.
+/// the real service's pipeline (its own in-memory bus, the contract consumer, routing table, dispatch handler, the
+/// embedded mode's dispatch sink and, with <c>Messaging:PublishContracts</c>, the <see cref="RecordDispatched"/>
+/// contracts it publishes on that bus) and through the stand-in on MassTransit's test harness, with the configuration
+/// the real service stored. The published copies must be the same: content, message ids and correlation ids.
 /// </summary>
 public sealed class StandInMatchesTheRealServiceTests
 {
@@ -27,7 +27,7 @@ public sealed class StandInMatchesTheRealServiceTests
     [Test]
     public async Task The_stand_in_publishes_exactly_the_copies_the_real_service_dispatches()
     {
-        using var factory = new DispatcherApiFactory();
+        using var factory = new DispatcherApiFactory(new Dictionary<string, string?> { ["Messaging:PublishContracts"] = "true" });
         using var client = factory.ClientFor(Tenant);
         using var metrics = new MetricsRecorder(factory.Services.GetRequiredService<DispatcherMetrics>());
         var flows = await EventBusDispatchTests.CreateThreeAppExampleAsync(client);
@@ -51,13 +51,24 @@ public sealed class StandInMatchesTheRealServiceTests
 
         real.Should().HaveCount(4, "CREATE and UPDATE reach the two other apps each; DELETE, the inactive source and the unknown flow nothing");
         Ordered(standIn).Select(c => Json(c.Copy)).Should().Equal(Ordered(real).Select(c => Json(c.Copy)));
-        standIn.Select(c => c.MessageId).Should().BeEquivalentTo(real.Select(c => c.MessageId), "the stand-in uses the real dispatch message ids");
+        standIn.Select(c => (c.MessageId, c.CorrelationId)).Should().BeEquivalentTo(
+            real.Select(c => (c.MessageId, c.CorrelationId)), "the stand-in uses the real dispatch message ids and correlation ids");
+        real.Select(c => c.MessageId).Should().BeEquivalentTo(
+            factory.Services.GetRequiredService<InMemoryDispatchPublisher>().Recent.Select(d => d.MessageId),
+            "each published contract carries the id of the wire copy it announces");
     }
 
-    private static async Task<List<(Guid MessageId, RecordDispatched Copy)>> RealServiceCopiesAsync(
-        DispatcherApiFactory factory, MetricsRecorder metrics, RecordChanged[] messages)
+    private static async Task<List<Published>> RealServiceCopiesAsync(DispatcherApiFactory factory, MetricsRecorder metrics, RecordChanged[] messages)
     {
+        // A consumer of the real service's own (in-memory) bus, as a .NET service in the same process would have.
         var bus = factory.Services.GetRequiredService<IBus>();
+        var published = new System.Collections.Concurrent.ConcurrentQueue<Published>();
+        var handle = bus.ConnectReceiveEndpoint("record-dispatched-observer", endpoint => endpoint.Handler<RecordDispatched>(context =>
+        {
+            published.Enqueue(new Published(context.MessageId!.Value, context.CorrelationId, context.Message));
+            return Task.CompletedTask;
+        }));
+        await handle.Ready;
         foreach (var message in messages)
         {
             await bus.Publish(message);
@@ -66,30 +77,14 @@ public sealed class StandInMatchesTheRealServiceTests
         await Eventually.HoldsAsync(
             () => metrics.Sum("dispatcher.events.routed") + metrics.Sum("dispatcher.events.unrouted") == messages.Length,
             MessagingScenario.Wait, "the real service handled every message");
-
-        // The wire body has no operation: a copy's operation is that of the inbound connection it goes to.
-        var configurations = await StoredConfigurationsAsync(factory);
-        var operations = configurations.SelectMany(c => c.Apps).SelectMany(a => a.Inbound.Connections)
-            .ToDictionary(c => c.FlowId!.Value.Value, c => c.Operation!.Value);
-        return factory.Services.GetRequiredService<InMemoryDispatchPublisher>().Recent.Select(dispatch =>
-        {
-            var targetFlowId = dispatch.RoutingKey["dispatch.".Length..];
-            var payload = JsonNode.Parse(dispatch.Body)!["payload"]!;
-            var meta = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(payload["meta"]!.ToJsonString())!;
-            var copy = new RecordDispatched
-            {
-                TargetFlowId = targetFlowId,
-                ApplicationUid = meta["applicationUid"].GetString()!,
-                RecordUid = meta.TryGetValue("recordUid", out var recordUid) ? recordUid.GetString() : null,
-                Operation = (RecordOperation)(int)operations[targetFlowId],
-                Meta = meta,
-                Data = payload["data"] is { } data ? JsonSerializer.SerializeToElement(data) : default,
-            };
-            return (dispatch.MessageId, copy);
-        }).ToList();
+        // Each routed event completed only once its contracts were confirmed on the bus; the observer follows at once.
+        await Eventually.HoldsAsync(() => published.Count >= 4, MessagingScenario.Wait, "the real service published the contracts");
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        await handle.StopAsync();
+        return [.. published];
     }
 
-    private static async Task<List<(Guid MessageId, RecordDispatched Copy)>> StandInCopiesAsync(
+    private static async Task<List<Published>> StandInCopiesAsync(
         IReadOnlyList<Configuration> configurations, RecordChanged[] messages)
     {
         await using var provider = new ServiceCollection()
@@ -108,7 +103,7 @@ public sealed class StandInMatchesTheRealServiceTests
                 () => Existing(token => harness.Consumed.Select<RecordChanged>(token)).Count == messages.Length,
                 MessagingScenario.Wait, "the stand-in consumed every message");
             return Existing(token => harness.Published.Select<RecordDispatched>(token))
-                .Select(m => (m.Context.MessageId!.Value, m.Context.Message))
+                .Select(m => new Published(m.Context.MessageId!.Value, m.Context.CorrelationId, m.Context.Message))
                 .ToList();
         }
         finally
@@ -136,9 +131,9 @@ public sealed class StandInMatchesTheRealServiceTests
         return message with { Meta = meta };
     }
 
-    // Copies of different messages may interleave on the real service; within one message both keep target order.
-    private static IEnumerable<(Guid MessageId, RecordDispatched Copy)> Ordered(List<(Guid MessageId, RecordDispatched Copy)> copies) =>
-        copies.OrderBy(c => c.Copy.Meta["oihUid"].GetString(), StringComparer.Ordinal).ThenBy(c => copies.IndexOf(c));
+    // Copies of different messages interleave, and the real service publishes one message's copies concurrently.
+    private static IEnumerable<Published> Ordered(List<Published> copies) =>
+        copies.OrderBy(c => c.Copy.Meta["oihUid"].GetString(), StringComparer.Ordinal).ThenBy(c => c.Copy.TargetFlowId, StringComparer.Ordinal);
 
     // What a harness list holds now, without waiting for the harness to be idle.
     private static List<T> Existing<T>(Func<CancellationToken, IEnumerable<T>> select)
@@ -149,4 +144,6 @@ public sealed class StandInMatchesTheRealServiceTests
     }
 
     private static string Json(RecordDispatched copy) => JsonSerializer.Serialize(copy);
+
+    private sealed record Published(Guid MessageId, Guid? CorrelationId, RecordDispatched Copy);
 }

@@ -268,7 +268,8 @@ internal sealed class MetricsRecorder : IDisposable
 
     public MetricsRecorder(DispatcherMetrics metrics)
     {
-        Instrument[] mine = [metrics.EventsReceived, metrics.EventsRouted, metrics.EventsUnrouted, metrics.EventsFailed, metrics.DispatchesPublished];
+        Instrument[] mine = [metrics.EventsReceived, metrics.EventsRouted, metrics.EventsUnrouted, metrics.EventsFailed, metrics.DispatchesPublished,
+            metrics.AnnouncementsPublished, metrics.AnnouncementsFailed];
         // Reference equality: other instances in the same process have meters of the same name.
         _listener.InstrumentPublished = (instrument, listener) =>
         {

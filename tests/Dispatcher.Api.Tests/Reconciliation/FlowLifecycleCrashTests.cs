@@ -8,8 +8,9 @@ namespace Dispatcher.Api.Tests.Reconciliation;
 
 /// <summary>
 /// ADR 0010's promise, tested on the real service as a child process: a dispatcher killed (SIGKILL) while it deletes
-/// 2,000 flows — four configurations of 500 flows (the most one configuration may have, docs/limits.md), deleted at
-/// once — right after the <c>DELETE</c>s answered, or in the middle of the requests, leaves nothing
+/// 2,000 flows — one configuration of 2,000 flows (<c>Limits:MaxConnectionsPerConfiguration</c> raised to 2,000), or
+/// four configurations of 500 flows (the default limit, docs/limits.md) deleted at once — right after the
+/// <c>DELETE</c>s answered, or in the middle of the requests, leaves nothing
 /// behind once a new process runs on the same SQLite file: 0 flows without an owning connection, 0 connections on
 /// active sides without their flow, 0 pending flow work. Embedded defaults (SQLite store, standalone flow registry
 /// in the same file, in-memory bus); the restarted instance runs the reconciler every 2 s with no orphan grace period.
@@ -25,14 +26,14 @@ public sealed class FlowLifecycleCrashTests
 {
     private const string Tenant = "tenant-crash";
 
-    // 4 configurations × 10 apps × (25 outbound + 25 inbound) = 2,000 flows (limits: 500 connections per configuration,
-    // 100 apps, 100 connections per side), 1,000 of them outbound flows the runner starts.
-    private const int Configurations = 4;
-    private const int Apps = 10;
-    private const int OutboundPerApp = 25;
-    private const int InboundPerApp = 25;
-    private const int FlowsPerConfiguration = Apps * (OutboundPerApp + InboundPerApp);
-    private const int OutboundPerConfiguration = Apps * OutboundPerApp;
+    // Either shape holds 2,000 flows, 1,000 of them outbound flows the runner starts.
+    private int Configurations => _shape.Configurations;
+    private int Apps => _shape.Apps;
+    private int OutboundPerApp => _shape.PerSide;
+    private int InboundPerApp => _shape.PerSide;
+    private int FlowsPerConfiguration => Apps * (OutboundPerApp + InboundPerApp);
+    private int OutboundPerConfiguration => Apps * OutboundPerApp;
+    private Shape _shape = null!;
 
     // A configuration that is not deleted, so the invariants have something to hold for after the restart; one more
     // app with switched-off sides holds connections without flows.
@@ -78,10 +79,25 @@ public sealed class FlowLifecycleCrashTests
         }
     }
 
-    [TestCase(KillPoint.AfterTheAnswer)]
-    [TestCase(KillPoint.AfterTheCommitBeforeTheAnswer)]
-    public async Task A_dispatcher_killed_while_deleting_2000_flows_leaves_no_flow_connection_or_work_behind_after_a_restart(KillPoint killPoint)
+    /// <summary>How the 2,000 flows are spread: configurations × apps × (per side outbound + per side inbound).</summary>
+    public sealed record Shape(int Configurations, int Apps, int PerSide)
     {
+        public static Shape OneOf2000 { get; } = new(1, 20, 50);
+
+        public static Shape FourOf500 { get; } = new(4, 10, 25);
+
+        public override string ToString() => $"{Configurations}x{Apps * PerSide * 2}";
+    }
+
+    private static IEnumerable<TestCaseData> Cases() =>
+        from shape in new[] { Shape.OneOf2000, Shape.FourOf500 }
+        from killPoint in new[] { KillPoint.AfterTheAnswer, KillPoint.AfterTheCommitBeforeTheAnswer }
+        select new TestCaseData(shape, killPoint);
+
+    [TestCaseSource(nameof(Cases))]
+    public async Task A_dispatcher_killed_while_deleting_2000_flows_leaves_no_flow_connection_or_work_behind_after_a_restart(Shape shape, KillPoint killPoint)
+    {
+        _shape = shape;
         await RunAsync(killPoint);
     }
 
@@ -97,6 +113,7 @@ public sealed class FlowLifecycleCrashTests
             ["Messaging:RabbitMqUrl"] = string.Empty,
             ["Reconciler:Enabled"] = "true",
             ["Reconciler:Interval"] = "00:00:02",
+            ["Limits:MaxConnectionsPerConfiguration"] = "2000",
             // A killed holder's lease and claims must run out within the test (defaults: 2 minutes each).
             ["Reconciler:LeaseDuration"] = "00:00:05",
             ["Provisioning:WorkClaimDuration"] = "00:00:10",

@@ -354,8 +354,8 @@ internal static class LifecycleBodies
     /// <summary>The largest number of apps, and of connections per side, a POST accepts.</summary>
     public const int MaxItems = 100;
 
-    /// <summary>The most connections (of all sides) one configuration may have.</summary>
-    public const int MaxConnections = 500;
+    /// <summary>The most connections (of all sides) one configuration may have with the highest <c>Limits:MaxConnectionsPerConfiguration</c>.</summary>
+    public const int MaxConnections = Dispatcher.Application.Configurations.Validation.InputLimits.MaxConnectionsPerConfigurationCeiling;
 
     /// <summary>
     /// A configuration whose active sides hold <paramref name="apps"/> × (<paramref name="outboundPerApp"/> +
@@ -367,7 +367,7 @@ internal static class LifecycleBodies
         if (apps + inactiveApps > MaxItems || outboundPerApp > MaxItems || inboundPerApp > MaxItems
             || (apps * (outboundPerApp + inboundPerApp)) + (inactiveApps * 10) > MaxConnections)
         {
-            throw new ArgumentOutOfRangeException(nameof(apps), "Beyond the input limits: 100 apps, 100 connections per side, 500 per configuration.");
+            throw new ArgumentOutOfRangeException(nameof(apps), "Beyond the input limits: 100 apps, 100 connections per side, 20,000 per configuration.");
         }
 
         var list = new JsonArray();

@@ -45,7 +45,110 @@ public sealed class DispatchRecordEventHandlerTests
         _handler = new DispatchRecordEventHandler(
             RoutingTable.Build([ThreeAppExample.Build()]),
             Activations.For(flows.Object, time, options),
-            destinations.Object, publisher.Object, options, new DispatcherMetrics());
+            destinations.Object, publisher.Object, NoDispatchNotifier.Instance, new DispatchLedger(time), options, new DispatcherMetrics());
+        _publisher = publisher.Object;
+        _destinations = destinations.Object;
+        _activation = Activations.For(flows.Object, time, options);
+        _time = time;
+    }
+
+    private IDispatchPublisher _publisher = null!;
+    private IDispatchDestinations _destinations = null!;
+    private FlowActivation _activation = null!;
+    private FakeTimeProvider _time = null!;
+
+    private DispatchRecordEventHandler Announcing(IDispatchNotifier notifier, DispatchLedger ledger) => new(
+        RoutingTable.Build([ThreeAppExample.Build()]), _activation, _destinations, _publisher, notifier, ledger,
+        Options.Create(new DispatchOptions { MaxHops = 3 }), new DispatcherMetrics());
+
+    [Test]
+    public async Task Announcements_follow_the_confirmed_delivery_of_every_copy_with_the_same_ids()
+    {
+        var notifier = new RecordingNotifier(this);
+        var handler = Announcing(notifier, new DispatchLedger(_time));
+
+        var result = await handler.Handle(new DispatchRecordEvent(RecordEvents.From(SnazzyOut, Operation.Create), "event-1", "corr-1", 0), default);
+
+        result.Should().Be(new DispatchResult(RoutingOutcome.Routed, 2));
+        _calls.Should().EndWith(["publish", $"announce {WiceCreate}", $"announce {OutlookCreate}"], "announced only after the delivery is confirmed");
+        notifier.Announced.Select(d => d.MessageId).Should().Equal(_published.Select(d => d.MessageId));
+        notifier.Announced.Should().OnlyContain(d => d.CorrelationId == "corr-1" && d.HopCount == 1);
+    }
+
+    [Test]
+    public async Task A_retry_after_a_failed_announcement_neither_delivers_again_nor_repeats_confirmed_announcements()
+    {
+        var notifier = new RecordingNotifier(this) { FailOnce = FlowId.Parse(OutlookCreate) };
+        var handler = Announcing(notifier, new DispatchLedger(_time));
+        var command = new DispatchRecordEvent(RecordEvents.From(SnazzyOut, Operation.Create), "event-1", "corr-1", 0);
+
+        var first = async () => await handler.Handle(command, default);
+        (await first.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain($"target flow {OutlookCreate}");
+        await handler.Handle(command, default);
+
+        _calls.Count(c => c == "publish").Should().Be(1, "the copies were confirmed on the first attempt: not delivered twice");
+        _published.Should().HaveCount(2);
+        notifier.Announced.Select(d => d.Dispatch.Target.FlowId.Value).Should().Equal(WiceCreate, OutlookCreate);
+        notifier.Attempts.Should().Be(3, "Wice once, Outlook failed then succeeded");
+    }
+
+    [Test]
+    public async Task The_ledger_forgets_after_its_retention_so_a_late_redelivery_repeats_with_the_same_ids()
+    {
+        var notifier = new RecordingNotifier(this);
+        var handler = Announcing(notifier, new DispatchLedger(_time));
+        var command = new DispatchRecordEvent(RecordEvents.From(SnazzyOut, Operation.Create), "event-1", "corr-1", 0);
+
+        await handler.Handle(command, default);
+        await handler.Handle(command, default);
+        _time.Advance(DispatchLedger.Retention);
+        await handler.Handle(command, default);
+
+        _calls.Count(c => c == "publish").Should().Be(2, "a redelivery within the retention does nothing again; after it, everything");
+        notifier.Announced.Should().HaveCount(4);
+        notifier.Announced.Select(d => d.MessageId).Distinct().Should().HaveCount(2, "always the same two ids");
+    }
+
+    [Test]
+    public async Task Without_announcements_nothing_is_remembered_and_a_redelivery_is_delivered_again()
+    {
+        var command = new DispatchRecordEvent(RecordEvents.From(SnazzyOut, Operation.Create), "event-1", "corr-1", 0);
+
+        await _handler.Handle(command, default);
+        await _handler.Handle(command, default);
+
+        _calls.Count(c => c == "publish").Should().Be(2, "the default behaviour is unchanged");
+        _calls.Should().NotContain(c => c.StartsWith("announce", StringComparison.Ordinal));
+    }
+
+    private sealed class RecordingNotifier(DispatchRecordEventHandlerTests test) : IDispatchNotifier
+    {
+        private int _attempts;
+
+        public FlowId? FailOnce { get; set; }
+
+        public List<OutgoingDispatch> Announced { get; } = [];
+
+        public int Attempts => _attempts;
+
+        public bool Enabled => true;
+
+        public Task NotifyAsync(OutgoingDispatch dispatch, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _attempts);
+            if (FailOnce == dispatch.Dispatch.Target.FlowId)
+            {
+                FailOnce = null;
+                return Task.FromException(new InvalidOperationException($"not confirmed: target flow {dispatch.Dispatch.Target.FlowId}"));
+            }
+
+            lock (Announced)
+            {
+                Announced.Add(dispatch);
+            }
+
+            return test.Record($"announce {dispatch.Dispatch.Target.FlowId}");
+        }
     }
 
     [Test]
@@ -117,7 +220,7 @@ public sealed class DispatchRecordEventHandlerTests
         var handler = new DispatchRecordEventHandler(
             RoutingTable.Build([ThreeAppExample.Build()]),
             Activations.For(flows.Object, new FakeTimeProvider(), options),
-            Mock.Of<IDispatchDestinations>(), publisher.Object, options, metrics);
+            Mock.Of<IDispatchDestinations>(), publisher.Object, NoDispatchNotifier.Instance, new DispatchLedger(TimeProvider.System), options, metrics);
 
         var act = async () => await handler.Handle(new DispatchRecordEvent(RecordEvents.From(SnazzyOut, Operation.Create), "e", "c", 0), default);
 

@@ -25,6 +25,8 @@ public sealed class DispatcherMetrics : IDisposable
         EventsFailed = _meter.CreateCounter<long>("dispatcher.events.failed", description: "Record events moved to the error queue, by reason.");
         DispatchesPublished = _meter.CreateCounter<long>("dispatcher.dispatches.published", description: "Tailored copies confirmed by the broker.");
         DispatchesFailed = _meter.CreateCounter<long>("dispatcher.dispatches.failed", description: "Tailored copies whose publish failed (the event is retried), by exception type.");
+        AnnouncementsPublished = _meter.CreateCounter<long>("dispatcher.dispatches.announced", description: "Delivered copies also announced as RecordDispatched contracts (Messaging:PublishContracts), confirmed by the broker.");
+        AnnouncementsFailed = _meter.CreateCounter<long>("dispatcher.dispatches.announcements_failed", description: "RecordDispatched announcements whose publish failed (the event is retried; the copy itself is not delivered again), by exception type.");
         RoutingDuration = _meter.CreateHistogram<double>("dispatcher.routing.duration", unit: "ms", description: "Time to route one event (lookup only).");
     }
 
@@ -45,6 +47,12 @@ public sealed class DispatcherMetrics : IDisposable
 
     /// <summary>Dispatches whose publish failed.</summary>
     public Counter<long> DispatchesFailed { get; }
+
+    /// <summary>Delivered copies announced as <c>RecordDispatched</c> contracts.</summary>
+    public Counter<long> AnnouncementsPublished { get; }
+
+    /// <summary>Announcements whose publish failed.</summary>
+    public Counter<long> AnnouncementsFailed { get; }
 
     /// <summary>Routing time per event.</summary>
     public Histogram<double> RoutingDuration { get; }

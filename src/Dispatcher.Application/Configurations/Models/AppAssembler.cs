@@ -80,14 +80,8 @@ internal static class AppAssembler
     }
 
     /// <summary>Parses an operation name (CREATE, UPDATE or DELETE, any case); anything else is null.</summary>
-    /// <remarks>Not <see cref="Enum.TryParse{TEnum}(string?, bool, out TEnum)"/>: it accepts numbers and flag lists such as "CREATE,UPDATE".</remarks>
-    public static Operation? ParseOperation(string? value) => value?.ToUpperInvariant() switch
-    {
-        "CREATE" => Operation.Create,
-        "UPDATE" => Operation.Update,
-        "DELETE" => Operation.Delete,
-        _ => null,
-    };
+    public static Operation? ParseOperation(string? value) =>
+        OperationNames.TryParse(value, out var operation) ? operation : null;
 
     private static AppSide PatchSide(AppSide side, SideInput? patch, App existing, bool flowSettingsUnchanged)
     {

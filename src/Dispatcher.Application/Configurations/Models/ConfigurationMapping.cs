@@ -29,7 +29,7 @@ public static class ConfigurationMapping
         ToDto(app.Inbound));
 
     /// <summary>The wire name of an operation (CREATE, UPDATE, DELETE).</summary>
-    public static string ToWire(this Operation operation) => operation.ToString().ToUpperInvariant();
+    public static string ToWire(this Operation operation) => OperationNames.ToText(operation);
 
     // Stores keep milliseconds (as MongoDB does); answers before and after a reload must agree.
     private static DateTimeOffset ToMilliseconds(DateTimeOffset value) =>

@@ -11,7 +11,8 @@ namespace Dispatcher.Application.Configurations.Preview;
 
 /// <summary>
 /// A dry run: what the service would send for <paramref name="Event"/> if it arrived now, computed from the stored
-/// configuration by the routing code events go through (<see cref="RoutingPolicy"/>). Reads only: no flow is
+/// configuration by the domain's <see cref="RoutingPolicy"/>; events go through the compiled
+/// <see cref="RoutingTable"/>, which a property test keeps in agreement with the policy. Reads only: no flow is
 /// started, nothing is published. <see cref="NotFoundException"/> when the configuration is missing or another tenant's.
 /// </summary>
 /// <param name="Tenant">The caller's tenant.</param>
@@ -253,5 +254,5 @@ public static class DispatchPreviewer
         return null;
     }
 
-    private static string OperationText(Operation operation) => operation.ToString().ToUpperInvariant();
+    private static string OperationText(Operation operation) => OperationNames.ToText(operation);
 }

@@ -91,14 +91,7 @@ internal static class ConfigurationDocumentMapper
     private static ConnectionDocument ToDocument(Connection connection) => new()
     {
         Id = connection.Id.Value,
-        Operation = connection.Operation switch
-        {
-            null => null,
-            Operation.Create => "CREATE",
-            Operation.Update => "UPDATE",
-            Operation.Delete => "DELETE",
-            _ => throw new ArgumentOutOfRangeException(nameof(connection), connection.Operation, "Unknown operation."),
-        },
+        Operation = connection.Operation is { } operation ? OperationNames.ToText(operation) : null,
         TransformerAction = connection.TransformerAction,
         AdapterAction = connection.AdapterAction,
         SchemaUri = connection.SchemaUri.Text,
@@ -133,12 +126,9 @@ internal static class ConfigurationDocumentMapper
         document.TransformerAction,
         string.IsNullOrEmpty(document.FlowId) ? null : FlowId.Parse(document.FlowId));
 
-    private static Operation? ParseOperation(string? text) => text switch
-    {
-        null => null,
-        "CREATE" => Operation.Create,
-        "UPDATE" => Operation.Update,
-        "DELETE" => Operation.Delete,
-        _ => throw new DomainRuleViolationException(DomainRules.ConnectionOperation, $"Unknown operation '{text}'."),
-    };
+    // Stored documents hold the upper-case names; anything else is corrupt, not a case to normalise.
+    private static Operation? ParseOperation(string? text) =>
+        text is null ? null
+        : text == text.ToUpperInvariant() && OperationNames.TryParse(text, out var operation) ? operation
+        : throw new DomainRuleViolationException(DomainRules.ConnectionOperation, $"Unknown operation '{text}'.");
 }

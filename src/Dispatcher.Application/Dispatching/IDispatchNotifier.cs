@@ -1,0 +1,32 @@
+namespace Dispatcher.Application.Dispatching;
+
+/// <summary>
+/// Announces copies that have been delivered to their target flow's destination to other services (with
+/// <c>Messaging:PublishContracts</c>: each as a <c>RecordDispatched</c> contract on MassTransit). Called by
+/// <see cref="DispatchRecordEventHandler"/> only after the copy itself was confirmed by the broker, once per copy, with
+/// the copy's deterministic message id; see ADR 0012 for the delivery semantics.
+/// </summary>
+public interface IDispatchNotifier
+{
+    /// <summary>False when nothing is announced (the default): the handler then skips the announcement step entirely.</summary>
+    bool Enabled { get; }
+
+    /// <summary>
+    /// Announces one delivered copy; completes when the announcement is confirmed (publisher confirm), throws otherwise
+    /// (naming <c>target flow &lt;id&gt;</c>), so the event is retried.
+    /// </summary>
+    Task NotifyAsync(OutgoingDispatch dispatch, CancellationToken cancellationToken);
+}
+
+/// <summary>Announces nothing (<c>Messaging:PublishContracts=false</c>, the default).</summary>
+public sealed class NoDispatchNotifier : IDispatchNotifier
+{
+    /// <summary>The one instance.</summary>
+    public static NoDispatchNotifier Instance { get; } = new();
+
+    /// <inheritdoc />
+    public bool Enabled => false;
+
+    /// <inheritdoc />
+    public Task NotifyAsync(OutgoingDispatch dispatch, CancellationToken cancellationToken) => Task.CompletedTask;
+}
