@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# The project's test command: ensures the local RabbitMQ broker, runs `dotnet test` on Dispatcher.sln, then the load
-# tool's smoke mode (build/bench.sh --smoke, counted as one test), and prints "N passed, N failed, N skipped" alone on
-# the last line.
-# Extra arguments go to `dotnet test` (e.g. build/test.sh --filter Category=Unit); they do not affect the load smoke.
-# Env: DISPATCHER_SKIP_BROKER=1 skips the broker step (the tests and the load smoke then use whatever broker
+# The project's test command: ensures the local RabbitMQ broker, runs `dotnet test` on Dispatcher.sln, then the consumer
+# samples (build/samples.sh: packs the packages, builds samples/ against them from the local feed, runs the samples'
+# tests; every one of them counted), then the load tool's smoke mode (build/bench.sh --smoke, counted as one test), and
+# prints "N passed, N failed, N skipped" alone on the last line.
+# Extra arguments go to `dotnet test` (e.g. build/test.sh --filter Category=Unit); they do not affect the samples or the
+# load smoke.
+# Env: DISPATCHER_SKIP_BROKER=1 skips the broker step (the tests, the samples and the load smoke then use whatever broker
 #      DISPATCHER_RABBITMQ names); DISPATCHER_RABBITMQ overrides the broker URL;
+#      DISPATCHER_SKIP_SAMPLES=1 does not run the samples (counted as one skipped);
 #      DISPATCHER_SKIP_LOAD_SMOKE=1 does not run the load smoke (counted as skipped).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -32,10 +35,10 @@ mkdir -p "$results"
 rc=0
 dotnet test Dispatcher.sln --tl:off --logger trx --results-directory "$results" "$@" || rc=$?
 
-# Sum the <Counters .../> element of every .trx (records split on ">" so one record = one tag).
-# failed = failed + error + timeout + aborted; skipped = total - executed.
-read -r passed failed skipped < <(
-  find "$results" -name '*.trx' -type f -exec cat {} + | awk -v RS='>' '
+# Sums the <Counters .../> element of the .trx files on stdin (records split on ">" so one record = one tag) and prints
+# "passed failed skipped": failed = failed + error + timeout + aborted; skipped = total - executed.
+sum_trx() {
+  awk -v RS='>' '
     function attr(tag, name,   m) {
       if (!match(tag, "[[:space:]]" name "=\"[0-9]+\"")) return 0
       m = substr(tag, RSTART, RLENGTH); gsub(/[^0-9]/, "", m); return m + 0
@@ -45,9 +48,32 @@ read -r passed failed skipped < <(
       failed += attr($0, "failed") + attr($0, "error") + attr($0, "timeout") + attr($0, "aborted")
     }
     END { print passed + 0, failed + 0, total - executed }'
-)
+}
+samples_results="$results/samples"
+read -r passed failed skipped < <(find "$results" -path "$samples_results" -prune -o -name '*.trx' -type f -exec cat {} + | sum_trx)
 # dotnet test failed without a failed test in the .trx files (build error, crashed host): count one failure.
 if ((rc != 0 && failed == 0)); then failed=1; fi
+
+# The consumer samples: their tests' .trx in $samples_results, each test counted. Output prefixed "[samples]"; the
+# status from PIPESTATUS, as for the load smoke below. The broker step is done above (or skipped on purpose).
+if [[ "${DISPATCHER_SKIP_SAMPLES:-}" == 1 ]]; then
+  echo "== samples: skipped (DISPATCHER_SKIP_SAMPLES=1)"
+  skipped=$((skipped + 1))
+else
+  echo "== samples: build/samples.sh (pack, samples/ from the local feed, their tests; output prefixed [samples])"
+  set +e
+  DISPATCHER_SKIP_BROKER=1 bash build/samples.sh --results "$samples_results" </dev/null 2>&1 | sed -u 's/^/[samples] /'
+  statuses=("${PIPESTATUS[@]}")
+  set -e
+  samples_rc=${statuses[0]}
+  if ((samples_rc == 0 && statuses[1] != 0)); then samples_rc=1; fi
+  read -r s_passed s_failed s_skipped < <(find "$samples_results" -name '*.trx' -type f -exec cat {} + 2>/dev/null | sum_trx)
+  # A failure before or outside the tests (pack, restore, build, crashed host) counts as one failed test.
+  if ((samples_rc != 0 && s_failed == 0)); then s_failed=1; fi
+  echo "== samples: $s_passed passed, $s_failed failed, $s_skipped skipped (exit $samples_rc)"
+  passed=$((passed + s_passed)) failed=$((failed + s_failed)) skipped=$((skipped + s_skipped))
+  if ((samples_rc != 0)); then rc=1; fi
+fi
 
 # The load smoke: one test. Its output goes to the log with a "[load-smoke]" prefix and, with its results and the
 # dispatchers' logs, to artifacts/load-smoke/. Its status is taken from PIPESTATUS, so neither the prefixing pipe,
