@@ -1,3 +1,4 @@
+using Dispatcher.Infrastructure.Persistence.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace Dispatcher.Infrastructure.FlowRegistry;
@@ -23,29 +24,24 @@ internal sealed class StandaloneFlowDatabase
         );
         """;
 
-    private readonly string _path;
-    private readonly string _connectionString;
+    private readonly SqliteFile _file;
     private readonly Lock _schemaGate = new();
     private Task? _schema;
 
     /// <summary>Uses the database file at <paramref name="path"/> (created with its folder when missing).</summary>
     public StandaloneFlowDatabase(string path)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        _path = path;
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-        }.ToString();
+        // NORMAL: nothing is lost when the process dies; a power loss may roll back the last commits — flows the
+        // reconciler then finds missing and creates again (one WAL with the store: its next FULL commit makes the
+        // registry's earlier ones durable too).
+        _file = new SqliteFile(path, SqliteFile.DefaultBusyTimeoutMilliseconds, SqliteCommitDurability.Normal, foreignKeys: false);
     }
 
     /// <summary>An open connection to a database whose schema exists. The caller disposes it.</summary>
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         await EnsureSchemaAsync().WaitAsync(cancellationToken);
-        return await OpenConnectionAsync(cancellationToken);
+        return await _file.OpenAsync(cancellationToken);
     }
 
     private Task EnsureSchemaAsync()
@@ -64,37 +60,10 @@ internal sealed class StandaloneFlowDatabase
 
     private async Task CreateSchemaAsync()
     {
-        if (Path.GetDirectoryName(_path) is { Length: > 0 } directory)
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        await using var connection = await OpenConnectionAsync(CancellationToken.None);
+        _file.CreateDirectory();
+        await using var connection = await _file.OpenAsync(CancellationToken.None);
         await using var command = connection.CreateCommand();
         command.CommandText = SchemaSql;
         await command.ExecuteNonQueryAsync();
-    }
-
-    private async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken);
-
-            // Both are per connection, and a pooled connection may be new: set them on every open. With WAL,
-            // synchronous=NORMAL loses nothing when the process dies (kill -9); only a power loss or an OS crash may
-            // roll back the last commits — flows the reconciler then finds missing and creates again. Commits no
-            // longer wait for a disk sync, which made each flow creation and status change cost ≈ 1 ms here.
-            await using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;";
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
     }
 }

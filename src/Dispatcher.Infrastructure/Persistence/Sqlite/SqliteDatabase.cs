@@ -47,29 +47,18 @@ internal sealed class SqliteDatabase : IDisposable
         DROP TABLE flow_cleanups;
         """;
 
-    private readonly string _connectionString;
-    private readonly string _busyTimeoutPragma;
+    private readonly SqliteFile _file;
     private readonly SemaphoreSlim _initializeLock = new(1, 1);
     private volatile bool _initialized;
 
     public SqliteDatabase(SqliteStorageOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        FilePath = Path.GetFullPath(options.Path);
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = FilePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Cache = SqliteCacheMode.Private,
-            Pooling = true,
-            ForeignKeys = true,
-        }.ToString();
-        _busyTimeoutPragma = string.Create(
-            CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {options.BusyTimeoutMilliseconds};");
+        _file = new SqliteFile(options.Path, options.BusyTimeoutMilliseconds, SqliteCommitDurability.Full, foreignKeys: true);
     }
 
     /// <summary>The full path of the database file.</summary>
-    public string FilePath { get; }
+    public string FilePath => _file.Path;
 
     /// <summary>Creates the directory, switches the file to WAL mode and creates the schema; idempotent.</summary>
     public async Task InitializeAsync(CancellationToken cancellationToken)
@@ -87,8 +76,8 @@ internal sealed class SqliteDatabase : IDisposable
                 return;
             }
 
-            Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
-            await using var connection = await OpenCoreAsync(cancellationToken);
+            _file.CreateDirectory();
+            await using var connection = await _file.OpenAsync(cancellationToken);
             await using var command = connection.CreateCommand();
             command.CommandText = Schema;
             await command.ExecuteNonQueryAsync(cancellationToken);
@@ -114,36 +103,13 @@ internal sealed class SqliteDatabase : IDisposable
     public async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
         await InitializeAsync(cancellationToken);
-        return await OpenCoreAsync(cancellationToken);
+        return await _file.OpenAsync(cancellationToken);
     }
 
     /// <summary>Releases the pooled connections to the file (so it can be deleted).</summary>
     public void Dispose()
     {
-        using (var connection = new SqliteConnection(_connectionString))
-        {
-            SqliteConnection.ClearPool(connection);
-        }
-
+        _file.ClearPool();
         _initializeLock.Dispose();
-    }
-
-    private async Task<SqliteConnection> OpenCoreAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken);
-            // busy_timeout is per connection; re-applying it on a pooled connection is a no-op.
-            await using var command = connection.CreateCommand();
-            command.CommandText = _busyTimeoutPragma;
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
     }
 }
