@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Common.Errors;
 using Dispatcher.Domain.Configurations;
+using Dispatcher.TestSupport;
 using Dispatcher.TestSupport.FlowRepository;
 using static Dispatcher.Infrastructure.Tests.FlowRepository.FlowDefinitions;
 using static Dispatcher.Infrastructure.Tests.FlowRepository.FlowRepositoryTestHost;
