@@ -7,6 +7,7 @@ using System.Text.RegularExpressions;
 using Dispatcher.Api.Tests.Support;
 using Dispatcher.Application.Abstractions;
 using Dispatcher.Domain.Configurations;
+using Dispatcher.TestSupport;
 using static Dispatcher.Api.Tests.Support.Samples;
 
 namespace Dispatcher.Api.Tests.Dispatches;
@@ -224,7 +225,7 @@ public sealed partial class ConfigurationLifecycleTests
 
     /// <summary>Waits until the flow is removed: removal may finish after the answer (ADR 0010), within seconds.</summary>
     private Task GoneAsync(FlowId flowId) =>
-        Messaging.Eventually.HoldsAsync(
+        Eventually.HoldsAsync(
             async () => await _factory.Flows.GetStatusAsync(flowId, FlowCallContext.Service, default) is null,
             TimeSpan.FromSeconds(10),
             $"flow {flowId} is removed");

@@ -4,6 +4,7 @@ using Dispatcher.Api.Tests.Support;
 using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Common.Errors;
 using Dispatcher.Domain.Configurations;
+using Dispatcher.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using static Dispatcher.Api.Tests.Support.Samples;
 
@@ -37,7 +38,7 @@ public sealed class ProvisioningFailureTests
         failing!.Created.Should().HaveCount(2);
         foreach (var flowId in failing.Created)
         {
-            await Messaging.Eventually.HoldsAsync(
+            await Eventually.HoldsAsync(
                 async () => await factory.Flows.GetStatusAsync(flowId, FlowCallContext.Service, default) is null,
                 TimeSpan.FromSeconds(10),
                 "rolled back by the flow work runner");

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Dispatcher.Api.Tests.Messaging;
 using Dispatcher.Api.Tests.Support;
 using Dispatcher.Contracts;
+using Dispatcher.TestSupport;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -6,6 +6,7 @@ using Dispatcher.Application.Common.Telemetry;
 using Dispatcher.Contracts;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Infrastructure.Messaging.Dispatch;
+using Dispatcher.TestSupport;
 using Dispatcher.Testing;
 using MassTransit;
 using MassTransit.Testing;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Dispatcher.Api.Tests.Dispatches;
 using Dispatcher.Api.Tests.Support;
+using Dispatcher.TestSupport;
 using Dispatcher.TestSupport.FlowRepository;
 using static Dispatcher.Api.Tests.Support.Samples;
 
@@ -61,7 +62,7 @@ public sealed class FlowRepositoryApiTests
             .Contain("Could not create the flow for the inbound UPDATE connection").And.Contain("of app 'A one'")
             .And.Contain("answered 500 to POST /flows: NO DB. Please try again later").And.Contain("Nothing was saved");
         (await host.ConfigurationsAsync()).Should().BeEmpty();
-        await Messaging.Eventually.HoldsAsync(() => host.Fake.Flows.Count == 0, TimeSpan.FromSeconds(10), "the two flows created before were rolled back");
+        await Eventually.HoldsAsync(() => host.Fake.Flows.Count == 0, TimeSpan.FromSeconds(10), "the two flows created before were rolled back");
         host.Fake.RequestsFor(FlowOperation.Delete).Should().HaveCount(2).And.OnlyContain(r => r.StatusCode == 200);
         host.Fake.CallsTo(FlowOperation.Create).Should().Be(3, "the failed POST was not repeated and nothing after it was tried");
         await host.AssertConsistentAsync();
@@ -78,7 +79,7 @@ public sealed class FlowRepositoryApiTests
 
         await ErrorTests.AssertProblemAsync(response, HttpStatusCode.BadGateway);
         (await host.ConfigurationsAsync()).Should().BeEmpty();
-        await Messaging.Eventually.HoldsAsync(() => host.Fake.Flows.Count == 0, TimeSpan.FromSeconds(10), "flows whose create was under way when another failed are completed, then rolled back");
+        await Eventually.HoldsAsync(() => host.Fake.Flows.Count == 0, TimeSpan.FromSeconds(10), "flows whose create was under way when another failed are completed, then rolled back");
         await host.AssertConsistentAsync();
     }
 
@@ -124,7 +125,7 @@ public sealed class FlowRepositoryApiTests
         var problem = await ErrorTests.AssertProblemAsync(response, HttpStatusCode.BadGateway);
         problem["detail"]!.GetValue<string>().Should().Contain("inbound CREATE connection").And.Contain("graph store failed");
         (await host.ConfigurationsAsync()).Should().BeEmpty();
-        await Messaging.Eventually.HoldsAsync(() => host.Fake.Flows.Count == 0, TimeSpan.FromSeconds(10), "the placeholder of the failed flow and the complete first flow are both gone");
+        await Eventually.HoldsAsync(() => host.Fake.Flows.Count == 0, TimeSpan.FromSeconds(10), "the placeholder of the failed flow and the complete first flow are both gone");
         host.Fake.CallsTo(FlowOperation.Create).Should().Be(2);
         await host.AssertConsistentAsync();
     }
@@ -154,7 +155,7 @@ public sealed class FlowRepositoryApiTests
         await using var host = await FlowRepositoryApiHost.StartAsync();
         using var created = await host.Client.PostAsJsonAsync("/dispatches", Configuration("Running", App("a1", "A one"), App("a2", "A two")));
         var id = (await created.BodyAsync())["data"]!.Text("id");
-        await Eventually.HoldsAsync(() => host.Fake.Flows.Count(flow => flow.Status == "active") == 2, what: "outbound flows active");
+        await Eventually.HoldsAsync(() => host.Fake.Flows.Count(flow => flow.Status == "active") == 2, "outbound flows active");
 
         using var deleted = await host.Client.DeleteAsync($"/dispatches/{id}");
 
@@ -166,7 +167,7 @@ public sealed class FlowRepositoryApiTests
             pending.AsArray().Select(f => f!.GetValue<string>()).Should().BeSubsetOf(outbound!, "only running flows take longer");
         }
 
-        await Messaging.Eventually.HoldsAsync(() => host.Fake.Flows.Count == 0, TimeSpan.FromSeconds(10), "every flow is removed");
+        await Eventually.HoldsAsync(() => host.Fake.Flows.Count == 0, TimeSpan.FromSeconds(10), "every flow is removed");
         host.Fake.RequestsFor(FlowOperation.Stop).Should().HaveCount(2);
         host.Fake.RequestsFor(FlowOperation.Delete).Should().OnlyContain(r => r.StatusCode == 200);
         await host.AssertConsistentAsync();
@@ -179,7 +180,7 @@ public sealed class FlowRepositoryApiTests
         using var created = await host.Client.PostAsJsonAsync("/dispatches", Configuration("Stuck", App("a1", "A one")));
         var id = (await created.BodyAsync())["data"]!.Text("id");
         var outbound = host.Fake.Flows.Single(flow => flow.Name!.Contains("Outbound", StringComparison.Ordinal)).Id;
-        await Eventually.HoldsAsync(() => host.Fake.Flow(outbound).Status == "active", what: "outbound flow active");
+        await Eventually.HoldsAsync(() => host.Fake.Flow(outbound).Status == "active", "outbound flow active");
         host.Fake.TransitionDelay = null; // the orchestrator stops answering: the flow stays "stopping"
 
         using var deleted = await host.Client.DeleteAsync($"/dispatches/{id}");
@@ -207,7 +208,7 @@ public sealed class FlowRepositoryApiTests
         using var removed = await host.Client.DeleteAsync($"/dispatches/{id}/app/{appId}");
 
         removed.StatusCode.Should().Be(HttpStatusCode.OK, await removed.Content.ReadAsStringAsync());
-        await Messaging.Eventually.HoldsAsync(() => host.Fake.Flows.Count == 3, TimeSpan.FromSeconds(10), "the removed app's flows are removed");
+        await Eventually.HoldsAsync(() => host.Fake.Flows.Count == 3, TimeSpan.FromSeconds(10), "the removed app's flows are removed");
         host.Fake.Flows.Should().OnlyContain(flow => flow.Name!.EndsWith("A one", StringComparison.Ordinal));
         await host.AssertConsistentAsync();
     }

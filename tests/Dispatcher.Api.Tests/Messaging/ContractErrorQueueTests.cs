@@ -8,6 +8,7 @@ using Dispatcher.Application.Dispatching;
 using Dispatcher.Contracts;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Infrastructure.Health;
+using Dispatcher.TestSupport;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 

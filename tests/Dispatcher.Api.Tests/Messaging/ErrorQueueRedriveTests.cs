@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Dispatcher.Api.Tests.Support;
 using Dispatcher.Application.Common.Errors;
 using Dispatcher.Domain.Configurations;
+using Dispatcher.TestSupport;
 
 namespace Dispatcher.Api.Tests.Messaging;
 

@@ -1,4 +1,5 @@
 using Dispatcher.Infrastructure.Messaging.ErrorQueue;
+using Dispatcher.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Dispatcher.Api.Tests.Messaging;

@@ -170,29 +170,6 @@ internal static class BrokerMessages
     public static string OihUid(this BasicGetResult message) => message.Json()["payload"]!["meta"]!["oihUid"]!.GetValue<string>();
 }
 
-/// <summary>Polls a condition until it holds or the time is up (then fails with <paramref name="because"/>).</summary>
-internal static class Eventually
-{
-    public static async Task<TimeSpan> HoldsAsync(Func<Task<bool>> condition, TimeSpan timeout, string because)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (watch.Elapsed > timeout)
-            {
-                Assert.Fail($"Not within {timeout.TotalSeconds:0.#} s: {because}");
-            }
-
-            await Task.Delay(20);
-        }
-
-        return watch.Elapsed;
-    }
-
-    public static Task<TimeSpan> HoldsAsync(Func<bool> condition, TimeSpan timeout, string because) =>
-        HoldsAsync(() => Task.FromResult(condition()), timeout, because);
-}
-
 /// <summary>
 /// Wraps the service's real <see cref="IFlowProvisioner"/>: <see cref="Fault"/> decides per call (operation, flow)
 /// whether to throw instead. Counts calls and injected failures.

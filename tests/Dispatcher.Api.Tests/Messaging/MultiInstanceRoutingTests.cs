@@ -6,6 +6,7 @@ using Dispatcher.Api.Tests.Support;
 using Dispatcher.Contracts;
 using Dispatcher.Domain.Routing;
 using Dispatcher.Infrastructure.Messaging.Contracts;
+using Dispatcher.TestSupport;
 using Dispatcher.TestSupport.RabbitMq;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Dispatcher.TestSupport;
 
 namespace Dispatcher.Api.Tests.Messaging;
 

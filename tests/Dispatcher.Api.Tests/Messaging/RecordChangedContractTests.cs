@@ -2,6 +2,7 @@ using System.Text.Json;
 using Dispatcher.Application.Dispatching;
 using Dispatcher.Contracts;
 using Dispatcher.Domain.Configurations;
+using Dispatcher.TestSupport;
 using Dispatcher.TestSupport.RabbitMq;
 using MassTransit;
 

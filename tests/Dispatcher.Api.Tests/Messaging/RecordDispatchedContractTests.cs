@@ -6,6 +6,7 @@ using Dispatcher.Application.Dispatching;
 using Dispatcher.Contracts;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Infrastructure.Messaging.Contracts;
+using Dispatcher.TestSupport;
 using Dispatcher.TestSupport.RabbitMq;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,3 +1,4 @@
+using Dispatcher.TestSupport;
 namespace Dispatcher.Api.Tests.Messaging;
 
 /// <summary>

@@ -6,6 +6,7 @@ using Dispatcher.Api.Tests.Messaging;
 using Dispatcher.Api.Tests.Support;
 using Dispatcher.Api.Tests.Telemetry;
 using Dispatcher.Infrastructure.Messaging;
+using Dispatcher.TestSupport;
 using Dispatcher.TestSupport.RabbitMq;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

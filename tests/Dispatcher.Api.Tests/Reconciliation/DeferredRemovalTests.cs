@@ -5,6 +5,7 @@ using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Common.Errors;
 using Dispatcher.Application.Dispatching;
 using Dispatcher.Domain.Configurations;
+using Dispatcher.TestSupport;
 using Dispatcher.TestSupport.RabbitMq;
 using Microsoft.Extensions.DependencyInjection;
 using static Dispatcher.Api.Tests.Support.Samples;

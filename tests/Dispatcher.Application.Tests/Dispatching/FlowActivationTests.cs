@@ -101,18 +101,31 @@ public sealed class FlowActivationTests
     public async Task A_failing_flow_repository_fails_the_call_and_caches_nothing()
     {
         var activation = Create();
+        var down = true;
         _flows.Setup(f => f.GetStatusAsync(Flow, It.IsAny<FlowCallContext>(), It.IsAny<CancellationToken>()))
-            .ThrowsAsync(new FlowRepositoryException(FlowFailure.Unavailable, "down"));
+            .Returns(() =>
+            {
+                Interlocked.Increment(ref _statusCalls);
+                return down
+                    ? Task.FromException<FlowStatus?>(new FlowRepositoryException(FlowFailure.Unavailable, "down"))
+                    : Task.FromResult<FlowStatus?>(FlowStatus.Active);
+            });
+        var ensure = () => activation.EnsureRunningAsync([Flow], default);
 
-        var act = () => activation.EnsureRunningAsync([Flow], default);
+        (await ensure.Should().ThrowAsync<FlowRepositoryException>()).Which.Message.Should().Contain($"target flow {Flow}");
+        activation.KnownRunning.Should().BeEmpty("a failed check says nothing about the flow");
 
-        (await act.Should().ThrowAsync<FlowRepositoryException>()).Which.Message.Should().Contain($"target flow {Flow}");
-        _flows.Setup(f => f.GetStatusAsync(Flow, It.IsAny<FlowCallContext>(), It.IsAny<CancellationToken>())).ReturnsAsync(FlowStatus.Active);
-        await activation.EnsureRunningAsync([Flow], default);
-        await activation.EnsureRunningAsync([Flow], default);
+        await ensure.Should().ThrowAsync<FlowRepositoryException>();
+        _statusCalls.Should().Be(2, "the next event asks the repository again: neither the failure nor the failed check is kept");
 
-        _flows.Verify(f => f.GetStatusAsync(Flow, It.IsAny<FlowCallContext>(), It.IsAny<CancellationToken>()), Times.Exactly(2),
-            "the failed check was not cached; the successful one is");
+        down = false;
+        await ensure();
+        _statusCalls.Should().Be(3, "once the repository is back, the next event reaches it and succeeds");
+        activation.KnownRunning.Should().Equal(Flow);
+
+        await ensure();
+        _statusCalls.Should().Be(3, "a successful check is cached, so the repeated calls above were not for want of a cache");
+        _flows.Verify(f => f.StartAsync(It.IsAny<FlowId>(), It.IsAny<FlowCallContext>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Test]

@@ -73,53 +73,95 @@ public sealed class RoutingTableTests
     {
         // 400 configurations whose first app's source flow never changes; the writer flips their inbound apps
         // between two target sets, adds and removes churn configurations (which grows, rehashes and tombstones
-        // the index) while readers route the stable sources.
+        // the index) while readers route the stable sources. The amount of work is fixed, not the time: each reader
+        // routes every stable source `passes` times, at most `passesPerRound` passes ahead of the writer, and the
+        // writer keeps going until every reader is done, so all reads fall among writes (spread over at least
+        // passes / passesPerRound rounds) however the threads are scheduled.
         const int count = 400;
+        const int readers = 2;
+        const int passes = 1_000;
+        const int passesPerRound = 25;
         var stable = Enumerable.Range(0, count).Select(i => Configuration(i, targetSet: 0)).ToList();
         var table = RoutingTable.Build(stable);
         var events = Enumerable.Range(0, count).Select(i => RecordEvents.From(Hex(i, 1), Operation.Create)).ToArray();
-        using var stop = new CancellationTokenSource();
         var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        var reads = 0L;
+        var progress = new object();
+        var rounds = 0;
+        var readersDone = 0;
+        var writerDone = false;
+        var reads = new long[readers];
 
-        var readers = Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
+        var readerTasks = Enumerable.Range(0, readers).Select(r => Task.Factory.StartNew(() =>
         {
-            while (!stop.IsCancellationRequested)
+            try
+            {
+                for (var pass = 1; pass <= passes; pass++)
+                {
+                    lock (progress)
+                    {
+                        while (rounds * passesPerRound < pass && !writerDone)
+                        {
+                            Monitor.Wait(progress);
+                        }
+                    }
+
+                    for (var i = 0; i < count; i++)
+                    {
+                        var result = table.Route(events[i]);
+                        var flows = string.Join(",", result.Targets.Select(t => t.FlowId.Value));
+                        if (result.Outcome != RoutingOutcome.Routed || (flows != Targets(i, 0) && flows != Targets(i, 1)))
+                        {
+                            failures.Enqueue($"{i}: {result.Outcome} [{flows}]");
+                        }
+
+                        reads[r]++;
+                    }
+                }
+            }
+            finally
+            {
+                Interlocked.Increment(ref readersDone);
+            }
+        }, TaskCreationOptions.LongRunning)).ToArray();
+
+        var round = 0;
+        try
+        {
+            while (Volatile.Read(ref readersDone) < readers)
             {
                 for (var i = 0; i < count; i++)
                 {
-                    var result = table.Route(events[i]);
-                    var flows = string.Join(",", result.Targets.Select(t => t.FlowId.Value));
-                    if (result.Outcome != RoutingOutcome.Routed || (flows != Targets(i, 0) && flows != Targets(i, 1)))
-                    {
-                        failures.Enqueue($"{i}: {result.Outcome} [{flows}]");
-                    }
+                    table.Upsert(Configuration(i, targetSet: (round + 1) % 2, id: stable[i].Id, version: round + 1));
                 }
 
-                Interlocked.Add(ref reads, count);
+                var churn = Enumerable.Range(0, 200).Select(j => Configuration(10_000 + (round * 200) + j, targetSet: 0)).ToList();
+                churn.ForEach(table.Upsert);
+                churn.ForEach(c => table.Remove(c.Id));
+                round++;
+                lock (progress)
+                {
+                    rounds = round;
+                    Monitor.PulseAll(progress);
+                }
             }
-        })).ToArray();
-
-        for (var round = 0; round < 101; round++)
+        }
+        finally
         {
-            for (var i = 0; i < count; i++)
+            lock (progress)
             {
-                var changed = Configuration(i, targetSet: (round + 1) % 2, id: stable[i].Id, version: round + 1);
-                table.Upsert(changed);
+                writerDone = true;
+                Monitor.PulseAll(progress);
             }
-
-            var churn = Enumerable.Range(0, 200).Select(j => Configuration(10_000 + (round * 200) + j, targetSet: 0)).ToList();
-            churn.ForEach(table.Upsert);
-            churn.ForEach(c => table.Remove(c.Id));
         }
 
-        stop.Cancel();
-        Task.WaitAll(readers);
+        Task.WaitAll(readerTasks);
 
         failures.Should().BeEmpty();
-        Interlocked.Read(ref reads).Should().BeGreaterThan(count);
+        reads.Should().OnlyContain(n => n == count * passes, "every reader did all its passes");
+        round.Should().BeGreaterThanOrEqualTo(passes / passesPerRound, "the readers kept pace with the writer");
         table.ConfigurationCount.Should().Be(count);
-        table.SourceCount.Should().Be(count * 2, "the last round left set 1, with two sources each");
+        var lastSet = round % 2;
+        table.SourceCount.Should().Be(lastSet == 1 ? count * 2 : count, "set 1 has two sources per configuration, set 0 one");
     }
 
     private static string Hex(int configuration, int flow) => $"{configuration:x16}{flow:x8}";

@@ -3,7 +3,7 @@ using Dispatcher.Application.Common.Errors;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Testing;
 using Dispatcher.Infrastructure.FlowRegistry;
-using Microsoft.Data.Sqlite;
+using Dispatcher.TestSupport.Sqlite;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -14,14 +14,14 @@ public sealed class StandaloneFlowRegistryTests
     private static readonly TimeSpan TransitionDelay = TimeSpan.FromMilliseconds(500);
     private static readonly FlowCallContext Caller = new("caller-token");
 
-    private TemporaryDatabaseFile _database = null!;
+    private TemporarySqliteFile _database = null!;
     private FakeTimeProvider _time = null!;
     private StandaloneFlowRegistry _registry = null!;
 
     [SetUp]
     public void SetUp()
     {
-        _database = new TemporaryDatabaseFile();
+        _database = new TemporarySqliteFile("flows.db");
         _time = new FakeTimeProvider(DispatchConfigurationBuilder.Now);
         _registry = CreateRegistry(TransitionDelay);
     }
@@ -304,12 +304,7 @@ public sealed class StandaloneFlowRegistryTests
     {
         await _registry.CreateAsync(Outbound(), Caller, CancellationToken.None);
 
-        await using var connection = new SqliteConnection($"Data Source={_database.Path}");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA journal_mode;";
-
-        (await command.ExecuteScalarAsync()).Should().Be("wal");
+        (await _database.ScalarAsync("PRAGMA journal_mode;")).Should().Be("wal");
     }
 
     [Test]

@@ -2,7 +2,9 @@ using System.Diagnostics;
 using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Common.Errors;
 using Dispatcher.Domain.Configurations;
+using Dispatcher.TestSupport;
 using Dispatcher.TestSupport.FlowRepository;
+using Microsoft.Extensions.Time.Testing;
 using static Dispatcher.Infrastructure.Tests.FlowRepository.FlowDefinitions;
 using static Dispatcher.Infrastructure.Tests.FlowRepository.FlowRepositoryTestHost;
 
@@ -243,18 +245,41 @@ public sealed class FlowRepositoryFailureTests
     [Test]
     public async Task A_create_is_retried_when_the_connection_could_not_be_made_and_succeeds_once_the_repository_is_back()
     {
-        await using var host = await StartAsync(new Dictionary<string, string?>
-        {
-            ["FlowRepository:RetryDelaySeconds"] = "0.15",
-        });
+        // The pipeline's clock is the test's: the retry cannot happen before the repository listens again, and the
+        // timeouts (generous here) cannot expire while real time passes.
+        var time = new FakeTimeProvider();
+        await using var host = await StartAsync(
+            new Dictionary<string, string?>
+            {
+                ["FlowRepository:RetryDelaySeconds"] = "0.15",
+                ["FlowRepository:AttemptTimeoutSeconds"] = "30",
+                ["FlowRepository:TimeoutSeconds"] = "600",
+            },
+            time);
         await host.Fake.StopListeningAsync();
 
         var create = host.Provisioner.CreateAsync(Outbound(), Caller, default);
-        await Task.Delay(100);
+        await Eventually.HoldsAsync(() => create.IsCompleted || host.Logs.Entries.Any(IsRetry), "the refused create failed once");
+        create.IsCompleted.Should().BeFalse("a create whose connection was refused waits for a retry");
+
         await host.Fake.ListenAgainAsync();
+        await Eventually.HoldsAsync(
+            () =>
+            {
+                if (host.Fake.CallsTo(FlowOperation.Create) == 0)
+                {
+                    time.Advance(TimeSpan.FromMilliseconds(50));
+                }
+
+                return create.IsCompleted;
+            },
+            "the retry reaches the repository");
         var flowId = await create;
 
         host.Fake.Flows.Should().ContainSingle(flow => flow.Id == flowId.Value);
+        host.Fake.CallsTo(FlowOperation.Create).Should().Be(1, "the refused attempt never reached the repository");
+
+        static bool IsRetry(string entry) => entry.Contains("OnRetry", StringComparison.Ordinal);
     }
 
     [Test]

@@ -2,6 +2,7 @@ using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Common.Errors;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Infrastructure.FlowRepository;
+using Dispatcher.TestSupport;
 using Dispatcher.TestSupport.FlowRepository;
 using static Dispatcher.Infrastructure.Tests.FlowRepository.FlowDefinitions;
 using static Dispatcher.Infrastructure.Tests.FlowRepository.FlowRepositoryTestHost;
@@ -89,7 +90,7 @@ public sealed class FlowRepositoryProvisionerTests
 
         await host.Provisioner.StartAsync(flowId, Caller, default);
 
-        await Eventually.HoldsAsync(() => host.Fake.Flow(flowId.Value).Status == "active", what: "flow active");
+        await Eventually.HoldsAsync(() => host.Fake.Flow(flowId.Value).Status == "active", "flow active");
         (await host.Provisioner.GetStatusAsync(flowId, Caller, default)).Should().Be(FlowStatus.Active);
     }
 

@@ -10,7 +10,8 @@ namespace Dispatcher.Infrastructure.Tests.FlowRepository;
 /// <summary>
 /// The adapter as the service registers it (<see cref="FlowProvisioningServiceCollectionExtensions.AddFlowProvisioning"/>
 /// with <c>FlowRepository:BaseUrl</c> set), pointed at a <see cref="FakeFlowRepository"/>, with small timeouts and
-/// back-off so failure tests stay fast. Every log entry is captured.
+/// back-off so failure tests stay fast. Every log entry is captured. A test that must control when retries happen
+/// passes its own <see cref="TimeProvider"/>: the resilience pipeline's delays and timeouts follow it.
 /// </summary>
 internal sealed class FlowRepositoryTestHost : IAsyncDisposable
 {
@@ -43,7 +44,7 @@ internal sealed class FlowRepositoryTestHost : IAsyncDisposable
         ["FlowRepository:RetryDelaySeconds"] = "0.02",
     };
 
-    public static async Task<FlowRepositoryTestHost> StartAsync(IDictionary<string, string?>? settings = null)
+    public static async Task<FlowRepositoryTestHost> StartAsync(IDictionary<string, string?>? settings = null, TimeProvider? time = null)
     {
         var fake = await FakeFlowRepository.StartAsync();
         fake.AdminTokens.Add(ServiceToken);
@@ -55,10 +56,16 @@ internal sealed class FlowRepositoryTestHost : IAsyncDisposable
 
         var logs = new CapturingLoggerProvider();
         var services = new ServiceCollection()
-            .AddLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Trace))
+            .AddLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
+        if (time is not null)
+        {
+            services.AddSingleton(time);
+        }
+
+        var provider = services
             .AddFlowProvisioning(new ConfigurationBuilder().AddInMemoryCollection(all).Build())
             .BuildServiceProvider();
-        return new FlowRepositoryTestHost(fake, services, logs);
+        return new FlowRepositoryTestHost(fake, provider, logs);
     }
 
     public async ValueTask DisposeAsync()

@@ -3,6 +3,7 @@ using Dispatcher.Application.Common.Errors;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Testing;
 using Dispatcher.Infrastructure.Persistence.Mongo;
+using Dispatcher.TestSupport.Mongo;
 using Microsoft.Extensions.Logging.Abstractions;
 using MongoDB.Bson;
 using MongoDB.Driver;
@@ -18,52 +19,31 @@ namespace Dispatcher.Infrastructure.Tests.Persistence;
 [TestFixture]
 public sealed class MongoConfigurationRepositoryTests : ConfigurationRepositoryContract
 {
-    private const string EnvironmentVariable = "DISPATCHER_MONGODB";
+    private MongoTestDatabase? _mongo;
 
-    // One client per process, as in the service.
-    private static readonly Lazy<MongoClient?> Client = new(() =>
-        Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } connectionString
-            ? new MongoClient(connectionString)
-            : null);
-
-    private IMongoDatabase? _database;
+    private IMongoDatabase Database => _mongo!.Database;
 
     protected override async Task<IConfigurationRepository> CreateRepositoryAsync()
     {
-        if (Client.Value is null)
-        {
-            Assert.Ignore("MongoDB contract tests skipped: set DISPATCHER_MONGODB to a connection string to run them");
-        }
-
-        _database = Client.Value!.GetDatabase($"dispatcher_tests_{Guid.NewGuid():N}");
-        try
-        {
-            await new MongoIndexInitializer(_database, NullLogger<MongoIndexInitializer>.Instance).StartAsync(CancellationToken.None);
-        }
-        catch
-        {
-            // The tear-down does not run when the set-up fails.
-            await DropDatabaseAsync();
-            throw;
-        }
-
-        return new MongoConfigurationRepository(_database);
+        _mongo = await MongoTestDatabase.CreateOrIgnoreAsync("configuration repository contract", database =>
+            new MongoIndexInitializer(database, NullLogger<MongoIndexInitializer>.Instance).StartAsync(CancellationToken.None));
+        return new MongoConfigurationRepository(_mongo.Database);
     }
 
     [TearDown]
-    public Task DropDatabaseAsync()
+    public async Task DropDatabaseAsync()
     {
-        var database = _database;
-        _database = null;
-        return database is null
-            ? Task.CompletedTask
-            : database.Client.DropDatabaseAsync(database.DatabaseNamespace.DatabaseName);
+        if (_mongo is not null)
+        {
+            await _mongo.DisposeAsync();
+            _mongo = null;
+        }
     }
 
     [Test]
     public async Task The_indexes_exist()
     {
-        using var cursor = await _database!.GetCollection<BsonDocument>(MongoConfigurationRepository.CollectionName)
+        using var cursor = await Database.GetCollection<BsonDocument>(MongoConfigurationRepository.CollectionName)
             .Indexes.ListAsync();
         var keys = (await cursor.ToListAsync()).Select(i => i["key"].AsBsonDocument.ToJson()).ToList();
 
@@ -74,7 +54,7 @@ public sealed class MongoConfigurationRepositoryTests : ConfigurationRepositoryC
     public async Task A_document_written_by_the_original_service_loads_as_version_0_and_can_be_updated_once()
     {
         var original = MongoDocumentTests.OriginalServiceDocument();
-        await _database!.GetCollection<BsonDocument>(MongoConfigurationRepository.CollectionName).InsertOneAsync(original);
+        await Database.GetCollection<BsonDocument>(MongoConfigurationRepository.CollectionName).InsertOneAsync(original);
         var tenant = TenantId.Parse("5e9b0c6e5b3b3a0012345678");
         var id = ConfigurationId.Parse(original["_id"].AsObjectId.ToString());
 
@@ -86,7 +66,7 @@ public sealed class MongoConfigurationRepositoryTests : ConfigurationRepositoryC
 
         first.Version.Should().Be(1);
         await stale.Should().ThrowAsync<ConcurrencyConflictException>();
-        var stored = await _database.GetCollection<BsonDocument>(MongoConfigurationRepository.CollectionName)
+        var stored = await Database.GetCollection<BsonDocument>(MongoConfigurationRepository.CollectionName)
             .Find(new BsonDocument("_id", original["_id"])).SingleAsync();
         stored["version"].Should().Be(new BsonInt64(1));
         stored["name"].AsString.Should().Be("Taken over");

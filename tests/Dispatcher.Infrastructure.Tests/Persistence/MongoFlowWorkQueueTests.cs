@@ -1,7 +1,7 @@
 using Dispatcher.Application.Abstractions;
 using Dispatcher.Infrastructure.Persistence.Mongo;
+using Dispatcher.TestSupport.Mongo;
 using Microsoft.Extensions.Logging.Abstractions;
-using MongoDB.Driver;
 
 namespace Dispatcher.Infrastructure.Tests.Persistence;
 
@@ -12,30 +12,22 @@ namespace Dispatcher.Infrastructure.Tests.Persistence;
 [TestFixture]
 public sealed class MongoFlowWorkQueueTests : FlowWorkQueueContract
 {
-    private IMongoDatabase? _database;
+    private MongoTestDatabase? _mongo;
 
     protected override async Task<(IFlowWorkQueue Queue, IConfigurationRepository Repository)> CreateStoreAsync()
     {
-        _database = MongoTestDatabase.CreateOrIgnore("flow work queue contract");
-        try
-        {
-            await new MongoIndexInitializer(_database, NullLogger<MongoIndexInitializer>.Instance).StartAsync(CancellationToken.None);
-        }
-        catch
-        {
-            // The tear-down does not run when the set-up fails.
-            await DropDatabaseAsync();
-            throw;
-        }
-
-        return (new MongoFlowWorkQueue(_database), new MongoConfigurationRepository(_database));
+        _mongo = await MongoTestDatabase.CreateOrIgnoreAsync("flow work queue contract", database =>
+            new MongoIndexInitializer(database, NullLogger<MongoIndexInitializer>.Instance).StartAsync(CancellationToken.None));
+        return (new MongoFlowWorkQueue(_mongo.Database), new MongoConfigurationRepository(_mongo.Database));
     }
 
     [TearDown]
-    public Task DropDatabaseAsync()
+    public async Task DropDatabaseAsync()
     {
-        var database = _database;
-        _database = null;
-        return MongoTestDatabase.DropAsync(database);
+        if (_mongo is not null)
+        {
+            await _mongo.DisposeAsync();
+            _mongo = null;
+        }
     }
 }

@@ -1,6 +1,7 @@
 using Dispatcher.Application.Abstractions;
 using Dispatcher.Infrastructure.Persistence.Mongo;
 using MongoDB.Bson;
+using Dispatcher.TestSupport.Mongo;
 using MongoDB.Driver;
 
 namespace Dispatcher.Infrastructure.Tests.Persistence;
@@ -13,20 +14,22 @@ namespace Dispatcher.Infrastructure.Tests.Persistence;
 [TestFixture]
 public sealed class MongoLeaseStoreTests : LeaseStoreContract
 {
-    private IMongoDatabase? _database;
+    private MongoTestDatabase? _mongo;
 
-    protected override Task<ILeaseStore> CreateStoreAsync(TimeProvider time)
+    protected override async Task<ILeaseStore> CreateStoreAsync(TimeProvider time)
     {
-        _database = MongoTestDatabase.CreateOrIgnore("lease store contract");
-        return Task.FromResult<ILeaseStore>(new MongoLeaseStore(_database, time));
+        _mongo = await MongoTestDatabase.CreateOrIgnoreAsync("lease store contract");
+        return new MongoLeaseStore(_mongo.Database, time);
     }
 
     [TearDown]
-    public Task DropDatabaseAsync()
+    public async Task DropDatabaseAsync()
     {
-        var database = _database;
-        _database = null;
-        return MongoTestDatabase.DropAsync(database);
+        if (_mongo is not null)
+        {
+            await _mongo.DisposeAsync();
+            _mongo = null;
+        }
     }
 
     [Test]
@@ -34,7 +37,7 @@ public sealed class MongoLeaseStoreTests : LeaseStoreContract
     {
         await Leases.TryAcquireAsync(Lease, "instance-a", TimeSpan.FromMinutes(1), CancellationToken.None);
 
-        var stored = await _database!.GetCollection<BsonDocument>(MongoLeaseStore.CollectionName)
+        var stored = await _mongo!.Database.GetCollection<BsonDocument>(MongoLeaseStore.CollectionName)
             .Find(FilterDefinition<BsonDocument>.Empty).SingleAsync();
 
         var expected = new BsonDocument

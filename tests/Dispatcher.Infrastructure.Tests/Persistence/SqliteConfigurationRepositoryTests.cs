@@ -4,7 +4,7 @@ using Dispatcher.Application.Common.Errors;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Testing;
 using Dispatcher.Infrastructure.Persistence.Sqlite;
-using Microsoft.Data.Sqlite;
+using Dispatcher.TestSupport.Sqlite;
 
 namespace Dispatcher.Infrastructure.Tests.Persistence;
 
@@ -15,15 +15,15 @@ namespace Dispatcher.Infrastructure.Tests.Persistence;
 [TestFixture]
 public sealed class SqliteConfigurationRepositoryTests : ConfigurationRepositoryContract
 {
-    private string _directory = null!;
+    private TemporarySqliteFile? _file;
     private SqliteDatabase? _database;
 
     private SqliteDatabase Database => _database!;
 
     protected override Task<IConfigurationRepository> CreateRepositoryAsync()
     {
-        _directory = Path.Combine(Path.GetTempPath(), $"dispatcher-sqlite-{Guid.NewGuid():N}");
-        _database = new SqliteDatabase(new SqliteStorageOptions { Path = Path.Combine(_directory, "nested", "test.db") });
+        _file = new TemporarySqliteFile(Path.Combine("nested", "test.db"));
+        _database = new SqliteDatabase(new SqliteStorageOptions { Path = _file.Path });
         return Task.FromResult<IConfigurationRepository>(new SqliteConfigurationRepository(_database));
     }
 
@@ -32,10 +32,8 @@ public sealed class SqliteConfigurationRepositoryTests : ConfigurationRepository
     {
         _database?.Dispose();
         _database = null;
-        if (Directory.Exists(_directory))
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
+        _file?.Dispose();
+        _file = null;
     }
 
     [Test]
@@ -46,8 +44,8 @@ public sealed class SqliteConfigurationRepositoryTests : ConfigurationRepository
         await Repository.ListAsync(TenantId.Parse("tenant-a"), CancellationToken.None);
 
         File.Exists(Database.FilePath).Should().BeTrue();
-        (await ScalarAsync("PRAGMA journal_mode")).Should().Be("wal");
-        (await ScalarAsync("SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name)"))
+        (await _file!.ScalarAsync("PRAGMA journal_mode")).Should().Be("wal");
+        (await _file!.ScalarAsync("SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name)"))
             .Should().Be("configuration_sources,configurations,flow_work");
     }
 
@@ -132,14 +130,5 @@ public sealed class SqliteConfigurationRepositoryTests : ConfigurationRepository
         await update.Should().ThrowAsync<ConcurrencyConflictException>();
         (await Repository.FindBySourceFlowAsync(FlowId.Parse(ThreeAppExample.WiceOut), CancellationToken.None))!.Id.Should().Be(other.Id);
         (await Repository.GetAsync(other.Tenant, other.Id, CancellationToken.None))!.Version.Should().Be(1);
-    }
-
-    private async Task<string?> ScalarAsync(string sql)
-    {
-        await using var connection = new SqliteConnection($"Data Source={Database.FilePath};Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return (await command.ExecuteScalarAsync())?.ToString();
     }
 }

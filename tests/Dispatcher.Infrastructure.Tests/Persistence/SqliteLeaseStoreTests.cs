@@ -1,5 +1,6 @@
 using Dispatcher.Application.Abstractions;
 using Dispatcher.Infrastructure.Persistence.Sqlite;
+using Dispatcher.TestSupport.Sqlite;
 
 namespace Dispatcher.Infrastructure.Tests.Persistence;
 
@@ -12,21 +13,25 @@ public sealed class SqliteLeaseStoreTests : LeaseStoreContract
 {
     private static readonly TimeSpan Duration = TimeSpan.FromMinutes(1);
 
-    private TemporarySqliteDatabase? _store;
+    private TemporarySqliteFile? _file;
+    private SqliteDatabase? _database;
 
-    private TemporarySqliteDatabase Store => _store!;
+    private TemporarySqliteFile DatabaseFile => _file!;
 
     protected override Task<ILeaseStore> CreateStoreAsync(TimeProvider time)
     {
-        _store = new TemporarySqliteDatabase();
-        return Task.FromResult<ILeaseStore>(new SqliteLeaseStore(_store.Database, time));
+        _file = new TemporarySqliteFile();
+        _database = OpenDatabase();
+        return Task.FromResult<ILeaseStore>(new SqliteLeaseStore(_database, time));
     }
 
     [TearDown]
     public void DeleteStore()
     {
-        _store?.Dispose();
-        _store = null;
+        _database?.Dispose();
+        _database = null;
+        _file?.Dispose();
+        _file = null;
     }
 
     [Test]
@@ -34,14 +39,14 @@ public sealed class SqliteLeaseStoreTests : LeaseStoreContract
     {
         await Leases.TryAcquireAsync(Lease, "instance-a", Duration, CancellationToken.None);
 
-        (await Store.ScalarAsync("SELECT name || ',' || holder || ',' || expires_at FROM leases"))
+        (await DatabaseFile.ScalarAsync("SELECT name || ',' || holder || ',' || expires_at FROM leases"))
             .Should().Be($"{Lease},instance-a,{(Time.GetUtcNow() + Duration).ToUnixTimeMilliseconds()}");
     }
 
     [Test]
     public async Task Two_instances_over_one_file_share_the_lease()
     {
-        using var secondDatabase = Store.OpenSecond();
+        using var secondDatabase = OpenDatabase();
         var second = new SqliteLeaseStore(secondDatabase, Time);
 
         (await Leases.TryAcquireAsync(Lease, "instance-a", Duration, CancellationToken.None)).Should().BeTrue();
@@ -54,7 +59,7 @@ public sealed class SqliteLeaseStoreTests : LeaseStoreContract
     [Test]
     public async Task Of_many_concurrent_takers_on_two_instances_exactly_one_wins()
     {
-        using var secondDatabase = Store.OpenSecond();
+        using var secondDatabase = OpenDatabase();
         ILeaseStore[] instances = [Leases, new SqliteLeaseStore(secondDatabase, Time)];
         var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var attempts = Enumerable.Range(0, 16)
@@ -70,4 +75,7 @@ public sealed class SqliteLeaseStoreTests : LeaseStoreContract
 
         results.Count(acquired => acquired).Should().Be(1);
     }
+
+    /// <summary>A <see cref="SqliteDatabase"/> over the test's file; a second one stands for a second service instance.</summary>
+    private SqliteDatabase OpenDatabase() => new(new SqliteStorageOptions { Path = DatabaseFile.Path });
 }

@@ -4,6 +4,7 @@ using Dispatcher.Application.Configurations.Provisioning;
 using Dispatcher.Application.Tests.Support;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Domain.Routing;
+using Dispatcher.TestSupport;
 using Dispatcher.Testing;
 using Moq;
 using static Dispatcher.Testing.ThreeAppExample;
@@ -609,7 +610,7 @@ public sealed class ConfigurationWriterTests
     /// the idle round at start, the woken round, the round after it): every outcome of the woken round is recorded.
     /// </summary>
     private static Task RunnerRoundDoneAsync(FlowWorld world) =>
-        Eventually.TrueAsync(() => world.Queue.Claims >= 3, "the runner finished the round the save woke it for");
+        Eventually.HoldsAsync(() => world.Queue.Claims >= 3, "the runner finished the round the save woke it for");
 
     private static readonly string[] AllNine =
         [SnazzyOut, SnazzyCreate, SnazzyUpdate, WiceOut, WiceCreate, WiceUpdate, OutlookOut, OutlookCreate, OutlookUpdate];

@@ -3,6 +3,7 @@ using Dispatcher.Application.Common.Telemetry;
 using Dispatcher.Application.Configurations.Provisioning;
 using Dispatcher.Application.Tests.Support;
 using Dispatcher.Domain.Configurations;
+using Dispatcher.TestSupport;
 using Dispatcher.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -199,7 +200,7 @@ public sealed class FlowWorkRunnerTests
         }
 
         var round = world.RunDueAsync();
-        await Eventually.TrueAsync(() => Volatile.Read(ref started) == 2, "two pieces of work started");
+        await Eventually.HoldsAsync(() => Volatile.Read(ref started) == 2, "two pieces of work started");
         Volatile.Read(ref started).Should().Be(2, "the others wait for a free slot");
         gate.SetResult();
         (await round.WaitAsync(TimeSpan.FromSeconds(30))).Should().Be(5);
@@ -345,7 +346,7 @@ public sealed class FlowWorkRunnerTests
 
         _world.Runner.Wake();
 
-        await Eventually.TrueAsync(() => _world.Queue.Entries.Count == 0, "the removal was done");
+        await Eventually.HoldsAsync(() => _world.Queue.Entries.Count == 0, "the removal was done");
         _world.Flows.Done("delete").Should().Equal(Flow.Value);
     }
 
