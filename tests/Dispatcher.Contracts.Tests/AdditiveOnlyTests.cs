@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 
 namespace Dispatcher.Contracts.Tests;
 
@@ -43,8 +42,7 @@ public sealed class AdditiveOnlyTests
         }
     }
 
-    private static string RepositoryRoot([CallerFilePath] string thisFile = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", ".."));
+    private static string RepositoryRoot() => SourceTree.Root;
 
     /// <summary>git's output, or null when git cannot answer (not installed, not a repository).</summary>
     private static string? Git(string root, params string[] arguments)

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dispatcher.Contracts;
@@ -18,7 +17,7 @@ public static class ContractSamples
     public static string OutputFolder => Path.Combine(AppContext.BaseDirectory, "Samples");
 
     /// <summary>The samples' folder in the source tree (where <see cref="Write"/> writes).</summary>
-    public static string SourceFolder([CallerFilePath] string thisFile = "") => Path.Combine(Path.GetDirectoryName(thisFile)!, "Samples");
+    public static string SourceFolder() => Path.Combine(SourceTree.Root, "tests", "Dispatcher.Contracts.Tests", "Samples");
 
     /// <summary>Every released version that has samples, oldest first.</summary>
     public static IReadOnlyList<string> Versions =>
