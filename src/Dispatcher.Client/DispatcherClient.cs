@@ -71,18 +71,11 @@ internal sealed class DispatcherClient(IDispatcherApi api) : IDispatcherClient
     public async Task<IReadOnlyList<PublishedDispatch>> ListRecentDispatchesAsync(CancellationToken cancellationToken = default) =>
         (await Send(api.RecentDispatches(cancellationToken))).Data;
 
-    public Task<IReadOnlyList<ErrorQueueMessage>> ListErrorQueueAsync(int? max = null, CancellationToken cancellationToken = default) =>
-        ListFailedMessagesAsync(queue: null, max, cancellationToken);
-
-    public async Task<IReadOnlyList<ErrorQueueMessage>> ListFailedMessagesAsync(
+    public async Task<IReadOnlyList<ErrorQueueMessage>> ListErrorQueueAsync(
         ErrorQueueKind? queue = null, int? max = null, CancellationToken cancellationToken = default) =>
         (await Send(api.ErrorQueue(QueryValue(queue), max, cancellationToken))).Data;
 
-    public Task<RedriveResult> RedriveErrorQueueAsync(
-        string? targetFlowId = null, string? sourceFlowId = null, int? max = null, CancellationToken cancellationToken = default) =>
-        RedriveFailedMessagesAsync(queue: null, targetFlowId, sourceFlowId, max, cancellationToken);
-
-    public async Task<RedriveResult> RedriveFailedMessagesAsync(
+    public async Task<RedriveResult> RedriveErrorQueueAsync(
         ErrorQueueKind? queue = null, string? targetFlowId = null, string? sourceFlowId = null, int? max = null, CancellationToken cancellationToken = default) =>
         (await Send(api.Redrive(QueryValue(queue), targetFlowId, sourceFlowId, max, cancellationToken))).Data;
 

@@ -111,46 +111,20 @@ public interface IDispatcherClient
     Task<IReadOnlyList<PublishedDispatch>> ListRecentDispatchesAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Lists failed messages of both error queues (<c>GET /admin/error-queue</c>; needs an admin token and a broker);
-    /// the same as <see cref="ListFailedMessagesAsync"/> with no queue, which can also pick one.
-    /// </summary>
-    /// <param name="max">At most this many per error queue (the service's default when null).</param>
-    /// <param name="cancellationToken">Cancels the request.</param>
-    /// <returns>The failed events; nothing is removed.</returns>
-    Task<IReadOnlyList<ErrorQueueMessage>> ListErrorQueueAsync(int? max = null, CancellationToken cancellationToken = default);
-
-    /// <summary>
-    /// Moves failed messages of both error queues back for another try (<c>POST /admin/error-queue/redrive</c>): all, or
-    /// only those about <paramref name="targetFlowId"/>, or only those from <paramref name="sourceFlowId"/>; the same
-    /// as <see cref="RedriveFailedMessagesAsync"/> with no queue, which can also pick one.
-    /// </summary>
-    /// <param name="targetFlowId">Only failures concerning this target flow.</param>
-    /// <param name="sourceFlowId">Only events from this source flow.</param>
-    /// <param name="max">At most this many (the service's default when null).</param>
-    /// <param name="cancellationToken">Cancels the request.</param>
-    /// <returns>How many were moved and kept.</returns>
-    Task<RedriveResult> RedriveErrorQueueAsync(
-        string? targetFlowId = null, string? sourceFlowId = null, int? max = null, CancellationToken cancellationToken = default);
-
-    /// <summary>
     /// Lists failed messages of one error queue, or of both when <paramref name="queue"/> is null
-    /// (<c>GET /admin/error-queue?queue=events|contracts</c>); each says which queue it is in.
+    /// (<c>GET /admin/error-queue?queue=events|contracts</c>; needs an admin token and a broker); each says which
+    /// queue it is in.
     /// </summary>
     /// <param name="queue">Only this error queue; null: both (the event bus's first).</param>
     /// <param name="max">At most this many per error queue (the service's default when null).</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The failed messages; nothing is removed.</returns>
-    /// <remarks>
-    /// A default implementation keeps existing implementations of this interface (test doubles) compiling: it serves
-    /// a null <paramref name="queue"/> through <see cref="ListErrorQueueAsync(int?, CancellationToken)"/> and throws
-    /// <see cref="NotSupportedException"/> otherwise. The client registered by <c>AddDispatcherClient</c> implements it.
-    /// </remarks>
-    Task<IReadOnlyList<ErrorQueueMessage>> ListFailedMessagesAsync(ErrorQueueKind? queue = null, int? max = null, CancellationToken cancellationToken = default) =>
-        queue is null ? ListErrorQueueAsync(max, cancellationToken) : throw new NotSupportedException("This implementation does not filter by error queue.");
+    Task<IReadOnlyList<ErrorQueueMessage>> ListErrorQueueAsync(
+        ErrorQueueKind? queue = null, int? max = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Moves failed messages of one error queue, or of both when <paramref name="queue"/> is null, back to the queue
-    /// they failed in (<c>POST /admin/error-queue/redrive?queue=events|contracts</c>), optionally only those about
+    /// they failed in (<c>POST /admin/error-queue/redrive?queue=events|contracts</c>): all, or only those about
     /// <paramref name="targetFlowId"/> and/or from <paramref name="sourceFlowId"/>.
     /// </summary>
     /// <param name="queue">Only this error queue; null: both.</param>
@@ -159,12 +133,8 @@ public interface IDispatcherClient
     /// <param name="max">At most this many looked at per error queue (the service's default when null).</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The totals and each error queue's part (<see cref="RedriveResult.Queues"/>).</returns>
-    /// <remarks>Default implementation as for <see cref="ListFailedMessagesAsync"/>.</remarks>
-    Task<RedriveResult> RedriveFailedMessagesAsync(
-        ErrorQueueKind? queue = null, string? targetFlowId = null, string? sourceFlowId = null, int? max = null, CancellationToken cancellationToken = default) =>
-        queue is null
-            ? RedriveErrorQueueAsync(targetFlowId, sourceFlowId, max, cancellationToken)
-            : throw new NotSupportedException("This implementation does not filter by error queue.");
+    Task<RedriveResult> RedriveErrorQueueAsync(
+        ErrorQueueKind? queue = null, string? targetFlowId = null, string? sourceFlowId = null, int? max = null, CancellationToken cancellationToken = default);
 
     /// <summary>The service's readiness (<c>GET /health/ready</c>; no token needed). An unready service is a report, not an exception.</summary>
     /// <param name="cancellationToken">Cancels the request.</param>

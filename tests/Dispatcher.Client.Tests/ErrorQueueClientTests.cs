@@ -21,9 +21,9 @@ public sealed class ErrorQueueClientTests
         var handler = new RecordingHandler("""{"meta":{},"data":[]}""");
         var client = StubClient(handler);
 
-        await client.ListFailedMessagesAsync(ErrorQueueKind.Contracts, max: 5);
-        await client.ListFailedMessagesAsync(ErrorQueueKind.Events);
-        await client.ListFailedMessagesAsync();
+        await client.ListErrorQueueAsync(ErrorQueueKind.Contracts, max: 5);
+        await client.ListErrorQueueAsync(ErrorQueueKind.Events);
+        await client.ListErrorQueueAsync();
         await client.ListErrorQueueAsync(max: 7);
 
         handler.Requests.Should().Equal(
@@ -43,7 +43,7 @@ public sealed class ErrorQueueClientTests
             """);
         var client = StubClient(handler);
 
-        var result = await client.RedriveFailedMessagesAsync(ErrorQueueKind.Contracts, targetFlowId: "t1", sourceFlowId: "s1", max: 9);
+        var result = await client.RedriveErrorQueueAsync(ErrorQueueKind.Contracts, targetFlowId: "t1", sourceFlowId: "s1", max: 9);
         var old = await client.RedriveErrorQueueAsync(targetFlowId: "t2");
 
         handler.Requests.Should().Equal(
@@ -69,7 +69,7 @@ public sealed class ErrorQueueClientTests
               {"messageId":"m2","eventName":"data-hub.record.created","sourceFlowId":"f2","reason":"r","exceptionType":"Y"}]}
             """);
 
-        var listed = await StubClient(handler).ListFailedMessagesAsync();
+        var listed = await StubClient(handler).ListErrorQueueAsync();
 
         listed[0].Should().Be(new ErrorQueueMessage("m1", "RecordChanged", "f1", "bad", "X")
         {
@@ -99,9 +99,9 @@ public sealed class ErrorQueueClientTests
         var client = provider.GetRequiredService<IDispatcherClient>();
         await broker.WaitForQueueAsync(broker.ServiceQueue, TimeSpan.FromSeconds(20));
 
-        var contracts = await client.RedriveFailedMessagesAsync(ErrorQueueKind.Contracts);
-        var both = await client.RedriveFailedMessagesAsync();
-        var listed = await client.ListFailedMessagesAsync(ErrorQueueKind.Contracts);
+        var contracts = await client.RedriveErrorQueueAsync(ErrorQueueKind.Contracts);
+        var both = await client.RedriveErrorQueueAsync();
+        var listed = await client.ListErrorQueueAsync(ErrorQueueKind.Contracts);
 
         contracts.Queues.Should().Equal(new QueueRedriveResult(
             ErrorQueueKind.Contracts, $"{broker.ServiceQueue}-record-changed_error", $"{broker.ServiceQueue}-record-changed", 0, 0));
