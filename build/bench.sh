@@ -29,6 +29,11 @@ log() { echo "[bench] $*"; }
 
 if [[ "${DISPATCHER_SKIP_BROKER:-}" != 1 && ( $mode == smoke || $load == 1 ) ]]; then
   bash build/rabbitmq.sh start
+  # A virtual host of this run's own (see build/rabbitmq.sh scratch-vhost), deleted when it ends.
+  if [[ -z "${DISPATCHER_RABBITMQ:-}" ]]; then
+    DISPATCHER_RABBITMQ=$(bash build/rabbitmq.sh scratch-vhost $$)
+    trap 'bash build/rabbitmq.sh drop-vhost $$' EXIT
+  fi
 fi
 export DISPATCHER_RABBITMQ="${DISPATCHER_RABBITMQ:-amqp://guest:guest@127.0.0.1:5672/}"
 
@@ -39,7 +44,9 @@ loadtest=(dotnet bench/Dispatcher.LoadTest/bin/Release/net10.0/Dispatcher.LoadTe
 
 if [[ $mode == smoke ]]; then
   log "load tool smoke mode"
-  exec "${loadtest[@]}" run --smoke --out "$out/load" "${load_args[@]}"
+  # Not exec: the EXIT trap above must still drop the run's virtual host.
+  "${loadtest[@]}" run --smoke --out "$out/load" "${load_args[@]}"
+  exit $?
 fi
 
 echo "machine: $(nproc) cores, $(free -h | awk '/^Mem:/ {print $2}') memory, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \

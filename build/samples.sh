@@ -26,6 +26,11 @@ log() { echo "[samples.sh] $*"; }
 
 if [[ "${DISPATCHER_SKIP_BROKER:-}" != 1 ]]; then
   bash build/rabbitmq.sh start
+  # A virtual host of this run's own (see build/rabbitmq.sh scratch-vhost), deleted when it ends.
+  if [[ -z "${DISPATCHER_RABBITMQ:-}" ]]; then
+    DISPATCHER_RABBITMQ=$(bash build/rabbitmq.sh scratch-vhost $$)
+    trap 'bash build/rabbitmq.sh drop-vhost $$' EXIT
+  fi
 fi
 export DISPATCHER_RABBITMQ="${DISPATCHER_RABBITMQ:-amqp://guest:guest@127.0.0.1:5672/}"
 

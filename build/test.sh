@@ -6,7 +6,8 @@
 # Extra arguments go to `dotnet test` (e.g. build/test.sh --filter Category=Unit); they do not affect the samples or the
 # load smoke.
 # Env: DISPATCHER_SKIP_BROKER=1 skips the broker step (the tests, the samples and the load smoke then use whatever broker
-#      DISPATCHER_RABBITMQ names); DISPATCHER_RABBITMQ overrides the broker URL;
+#      DISPATCHER_RABBITMQ names); DISPATCHER_RABBITMQ overrides the broker URL (without it, the run works in a virtual
+#      host of its own on the local broker, dispatcher-test-<pid>, deleted at the end);
 #      DISPATCHER_SKIP_SAMPLES=1 does not run the samples (counted as one skipped);
 #      DISPATCHER_SKIP_LOAD_SMOKE=1 does not run the load smoke (counted as skipped).
 set -euo pipefail
@@ -24,8 +25,16 @@ summary() {
 
 if [[ "${DISPATCHER_SKIP_BROKER:-}" != 1 ]]; then
   bash build/rabbitmq.sh || { echo "test.sh: RabbitMQ could not be started" >&2; summary 0 1 0 1; }
+  # Everything the run declares lives in a virtual host of its own, deleted at the end (and by the next run if this
+  # one is killed): nothing piles up on the broker from run to run.
+  if [[ -z "${DISPATCHER_RABBITMQ:-}" ]]; then
+    DISPATCHER_RABBITMQ=$(bash build/rabbitmq.sh scratch-vhost $$) ||
+      { echo "test.sh: could not create the run's virtual host" >&2; summary 0 1 0 1; }
+    trap 'bash build/rabbitmq.sh drop-vhost $$' EXIT
+  fi
 fi
 export DISPATCHER_RABBITMQ="${DISPATCHER_RABBITMQ:-amqp://guest:guest@127.0.0.1:5672/}"
+echo "== broker: $(sed -E 's#//[^@/]*@#//#' <<<"$DISPATCHER_RABBITMQ")"
 
 # Fresh results directory, so only this run's .trx files are counted.
 results=artifacts/test-results
@@ -77,7 +86,7 @@ fi
 
 # The load smoke: one test. Its output goes to the log with a "[load-smoke]" prefix and, with its results and the
 # dispatchers' logs, to artifacts/load-smoke/. Its status is taken from PIPESTATUS, so neither the prefixing pipe,
-# `set -e` nor bench.sh's `exec` of the load tool can hide a failure.
+# nor `set -e` can hide a failure.
 smoke=artifacts/load-smoke
 if [[ "${DISPATCHER_SKIP_LOAD_SMOKE:-}" == 1 ]]; then
   echo "== load smoke: skipped (DISPATCHER_SKIP_LOAD_SMOKE=1)"

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Dispatcher.TestSupport;
 
 namespace Dispatcher.Api.Tests.Health;
 
@@ -54,7 +55,7 @@ public sealed class SelfProbeTests
     private static Process Start(IEnumerable<string> arguments, IDictionary<string, string?> environment)
     {
         var build = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-        var dll = Path.Combine(BrokerScript.RepositoryRoot(), "src", "Dispatcher.Api", "bin", build.Parent!.Name, build.Name, "Dispatcher.Api.dll");
+        var dll = Path.Combine(SourceRoot.Path, "src", "Dispatcher.Api", "bin", build.Parent!.Name, build.Name, "Dispatcher.Api.dll");
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(dll);
         foreach (var argument in arguments)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Dispatcher.Api.Settings;
 using Dispatcher.Api.Tests.Health;
 using Dispatcher.Api.Tests.Support;
+using Dispatcher.TestSupport;
 
 namespace Dispatcher.Api.Tests.Settings;
 
@@ -95,7 +96,7 @@ public sealed class ConfigurationValidationTests
     private static async Task<(int ExitCode, string Output)> RunServiceAsync(IDictionary<string, string> environment)
     {
         var build = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-        var dll = Path.Combine(BrokerScript.RepositoryRoot(), "src", "Dispatcher.Api", "bin", build.Parent!.Name, build.Name, "Dispatcher.Api.dll");
+        var dll = Path.Combine(SourceRoot.Path, "src", "Dispatcher.Api", "bin", build.Parent!.Name, build.Name, "Dispatcher.Api.dll");
         File.Exists(dll).Should().BeTrue($"the service is built at {dll}");
         var directory = Path.Combine(Path.GetTempPath(), "dispatcher-startup-tests", Guid.NewGuid().ToString("N"));
         var start = new ProcessStartInfo("dotnet")

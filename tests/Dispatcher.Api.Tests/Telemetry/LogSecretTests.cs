@@ -103,9 +103,9 @@ public sealed class LogSecretTests
             var name = $"dispatcher-logs-{Guid.NewGuid():N}"[..28];
             var password = $"pw{Convert.ToHexString(RandomNumberGenerator.GetBytes(12))}";
             (await http.PutAsJsonAsync($"users/{name}", new { password, tags = "" })).EnsureSuccessStatusCode();
-            (await http.PutAsJsonAsync($"permissions/%2F/{name}", new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
+            (await http.PutAsJsonAsync($"permissions/{Uri.EscapeDataString(TestBroker.VirtualHost)}/{name}", new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
             var broker = new Uri(TestBroker.Url);
-            return new BrokerUser(http, name, password, $"amqp://{name}:{password}@{broker.Host}:{broker.Port}/");
+            return new BrokerUser(http, name, password, $"amqp://{name}:{password}@{broker.Host}:{broker.Port}{broker.AbsolutePath}");
         }
 
         public async ValueTask DisposeAsync()

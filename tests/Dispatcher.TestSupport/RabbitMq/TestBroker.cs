@@ -28,6 +28,9 @@ public sealed class TestBroker : IAsyncDisposable
         ? url
         : "amqp://guest:guest@127.0.0.1:5672/";
 
+    /// <summary>The virtual host of <see cref="Url"/> (build/test.sh gives each run its own): "/" when the URL names none.</summary>
+    public static string VirtualHost => new Uri(Url).AbsolutePath is { Length: > 1 } path ? Uri.UnescapeDataString(path[1..]) : "/";
+
     /// <summary>The URL of the broker this instance works on.</summary>
     public string BrokerUrl { get; }
 
