@@ -56,6 +56,22 @@ public static class ObjectIdText
         return true;
     }
 
+    /// <summary>A new id of kind <typeparamref name="TId"/>.</summary>
+    internal static TId New<TId>()
+        where TId : struct, IObjectId<TId> => TId.Wrap(New());
+
+    /// <summary>Parses an id of kind <typeparamref name="TId"/>; throws a domain error naming the kind.</summary>
+    internal static TId Parse<TId>(string? value)
+        where TId : struct, IObjectId<TId> => TId.Wrap(Normalize(value, TId.Kind));
+
+    /// <summary>Parses an id of kind <typeparamref name="TId"/> without throwing.</summary>
+    internal static bool TryParse<TId>(string? value, out TId id)
+        where TId : struct, IObjectId<TId>
+    {
+        id = IsValid(value) ? TId.Wrap(value!.ToLowerInvariant()) : default;
+        return IsValid(value);
+    }
+
     /// <summary>Validates and lower-cases an id; throws a domain error naming <paramref name="what"/>.</summary>
     public static string Normalize(string? value, string what)
     {

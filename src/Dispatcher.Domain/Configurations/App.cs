@@ -63,7 +63,7 @@ public sealed class App
             throw new ArgumentException("Sides passed in the wrong order.");
         }
 
-        if (applicationUid.Value is null)
+        if (applicationUid == default)
         {
             throw new DomainRuleViolationException(DomainRules.Required, "applicationUid is required.");
         }

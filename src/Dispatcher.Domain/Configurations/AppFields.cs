@@ -20,30 +20,6 @@ public sealed class AppFields : IEquatable<AppFields>
     /// <summary>True when there are no fields.</summary>
     public bool IsEmpty => Json == "{}";
 
-    /// <summary>Parses a JSON object; throws a domain error for anything else.</summary>
-    public static AppFields FromJson(string? json)
-    {
-        if (string.IsNullOrWhiteSpace(json))
-        {
-            return Empty;
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(json);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                throw new DomainRuleViolationException(DomainRules.FieldsObject, "fields must be a JSON object.");
-            }
-
-            return FromElement(document.RootElement);
-        }
-        catch (JsonException e)
-        {
-            throw new DomainRuleViolationException(DomainRules.FieldsObject, $"fields is not valid JSON: {e.Message}");
-        }
-    }
-
     /// <summary>Creates fields from a JSON object element.</summary>
     public static AppFields FromElement(JsonElement element)
     {

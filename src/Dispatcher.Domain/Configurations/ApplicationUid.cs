@@ -8,14 +8,16 @@ namespace Dispatcher.Domain.Configurations;
 /// </summary>
 public readonly record struct ApplicationUid
 {
-    private ApplicationUid(string value) => Value = value;
+    private readonly string? _value;
 
-    /// <summary>The uid text, trimmed.</summary>
-    public string Value { get; }
+    private ApplicationUid(string value) => _value = value;
+
+    /// <summary>The uid text, trimmed; empty for <c>default</c>.</summary>
+    public string Value => _value ?? string.Empty;
 
     /// <summary>Creates an application uid; throws a domain error when blank.</summary>
     public static ApplicationUid Parse(string? value) => new(Guard.Required(value, "applicationUid"));
 
     /// <inheritdoc />
-    public override string ToString() => Value ?? string.Empty;
+    public override string ToString() => Value;
 }

@@ -11,10 +11,12 @@ public readonly record struct FlowId
 {
     private const int MaxLength = 64;
 
-    private FlowId(string value) => Value = value;
+    private readonly string? _value;
 
-    /// <summary>The flow id text, case preserved.</summary>
-    public string Value { get; }
+    private FlowId(string value) => _value = value;
+
+    /// <summary>The flow id text, case preserved; empty for <c>default</c>.</summary>
+    public string Value => _value ?? string.Empty;
 
     /// <summary>Parses a flow id; throws a domain error when it is empty or has characters outside the allowed set.</summary>
     public static FlowId Parse(string? value) =>
@@ -49,5 +51,5 @@ public readonly record struct FlowId
     internal static FlowId FromValidated(string value) => new(value);
 
     /// <inheritdoc />
-    public override string ToString() => Value ?? string.Empty;
+    public override string ToString() => Value;
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Dispatcher.Domain.Common;
 
 namespace Dispatcher.Domain.Configurations;
@@ -30,30 +31,26 @@ public sealed class SchemaUri : IEquatable<SchemaUri>
     public static SchemaUri Parse(string? value)
     {
         var text = Guard.Required(value, "schemaUri");
-        // On Unix, Uri treats "/path" as an absolute file URI; only an explicit scheme counts as absolute here.
-        var hasScheme = text.IndexOf(':') > 0 && char.IsAsciiLetter(text[0]);
-        if (!hasScheme || !Uri.TryCreate(text, UriKind.Absolute, out var uri))
-        {
-            throw new DomainRuleViolationException(
+        return TryParse(text, out var schemaUri)
+            ? schemaUri
+            : throw new DomainRuleViolationException(
                 DomainRules.SchemaUriAbsolute, $"schemaUri must be an absolute URI, got '{text}'.");
-        }
-
-        return new SchemaUri(text, uri.AbsoluteUri);
     }
 
     /// <summary>Parses a schema URI without throwing.</summary>
-    public static bool TryParse(string? value, out SchemaUri? schemaUri)
+    public static bool TryParse(string? value, [NotNullWhen(true)] out SchemaUri? schemaUri)
     {
-        try
+        schemaUri = null;
+        var text = value?.Trim();
+        // On Unix, Uri treats "/path" as an absolute file URI; only an explicit scheme counts as absolute here.
+        if (string.IsNullOrEmpty(text) || text.IndexOf(':') <= 0 || !char.IsAsciiLetter(text[0])
+            || !Uri.TryCreate(text, UriKind.Absolute, out var uri))
         {
-            schemaUri = Parse(value);
-            return true;
-        }
-        catch (DomainRuleViolationException)
-        {
-            schemaUri = null;
             return false;
         }
+
+        schemaUri = new SchemaUri(text, uri.AbsoluteUri);
+        return true;
     }
 
     /// <summary>The last path segment (the original's <c>schema</c>), or empty.</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Dispatcher.Domain.Common;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Testing;
@@ -146,10 +147,10 @@ public sealed class InvariantTests
     [Test]
     public void App_fields_must_be_a_json_object()
     {
-        var act = () => AppFields.FromJson("[1,2]");
+        var act = () => AppFields.FromElement(JsonDocument.Parse("[1,2]").RootElement);
 
         act.Should().Throw<DomainRuleViolationException>().Which.Rule.Should().Be(DomainRules.FieldsObject);
-        AppFields.FromJson("""{ "a" : 1 }""").Json.Should().Be("""{"a":1}""");
+        AppFields.FromElement(JsonDocument.Parse("""{ "a" : 1 }""").RootElement).Json.Should().Be("""{"a":1}""");
     }
 
     [TestCase("not-hex-not-hex-not-hex!")]
