@@ -36,8 +36,9 @@ public static class StartupValidation
         OptionsValidationException e => [.. e.Failures],
         AggregateException e => [.. e.Flatten().InnerExceptions.SelectMany(Failures)],
         InvalidSettingException e => [e.Message],
-        // The configuration binder's message names the key ("Failed to convert configuration value at 'X' to type …").
-        InvalidOperationException e when e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal) => [e.Message],
+        // A value the configuration binder cannot convert: recognised by its thrower, not by its (localisable) text,
+        // which names the key ("Failed to convert configuration value … at 'X' to type …").
+        InvalidOperationException e when e.TargetSite?.DeclaringType == typeof(ConfigurationBinder) => [e.Message],
         _ => [],
     };
 
