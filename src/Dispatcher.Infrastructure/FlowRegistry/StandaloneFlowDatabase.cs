@@ -25,8 +25,7 @@ internal sealed class StandaloneFlowDatabase
         """;
 
     private readonly SqliteFile _file;
-    private readonly Lock _schemaGate = new();
-    private Task? _schema;
+    private readonly SqliteSchema _schema;
 
     /// <summary>Uses the database file at <paramref name="path"/> (created with its folder when missing).</summary>
     public StandaloneFlowDatabase(string path)
@@ -35,27 +34,14 @@ internal sealed class StandaloneFlowDatabase
         // reconciler then finds missing and creates again (one WAL with the store: its next FULL commit makes the
         // registry's earlier ones durable too).
         _file = new SqliteFile(path, SqliteFile.DefaultBusyTimeoutMilliseconds, SqliteCommitDurability.Normal, foreignKeys: false);
+        _schema = new SqliteSchema(CreateSchemaAsync);
     }
 
     /// <summary>An open connection to a database whose schema exists. The caller disposes it.</summary>
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        await EnsureSchemaAsync().WaitAsync(cancellationToken);
+        await _schema.EnsureAsync(cancellationToken);
         return await _file.OpenAsync(cancellationToken);
-    }
-
-    private Task EnsureSchemaAsync()
-    {
-        lock (_schemaGate)
-        {
-            if (_schema is null || _schema.IsFaulted || _schema.IsCanceled)
-            {
-                // Not tied to one caller's token: concurrent first callers share this task.
-                _schema = CreateSchemaAsync();
-            }
-
-            return _schema;
-        }
     }
 
     private async Task CreateSchemaAsync()

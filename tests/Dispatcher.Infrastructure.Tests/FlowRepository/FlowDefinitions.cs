@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Dispatcher.Application.Abstractions;
 using Dispatcher.Domain.Configurations;
 
@@ -37,7 +38,7 @@ internal static class FlowDefinitions
             adapterComponentId: adapterComponentId,
             transformerComponentId: adapterComponentId,
             secretId: secretId,
-            fields: AppFields.FromJson(fields));
+            fields: fields is null ? null : AppFields.FromElement(JsonDocument.Parse(fields).RootElement));
 
     private static FlowDefinition Definition(App app, Connection connection) =>
         new(ConfigurationId.New(), TenantId.Parse("tenant-a"), app, connection);

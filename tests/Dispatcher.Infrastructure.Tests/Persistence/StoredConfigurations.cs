@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Testing;
 
@@ -37,7 +38,7 @@ internal static class StoredConfigurations
             adapterComponentId: "5d2484d2a422ca001bda5690",
             transformerComponentId: "5d2484d2a422ca001bda5691",
             secretId: "65f00000000000000000abcd",
-            fields: AppFields.FromJson("""{"baseUrl":"https://crm.example.org","pageSize":50,"big":9007199254740993,"ratio":0.25,"flags":[true,false,null],"nested":{"region":"eu","limits":{"daily":1000}}}"""));
+            fields: AppFields.FromElement(JsonDocument.Parse("""{"baseUrl":"https://crm.example.org","pageSize":50,"big":9007199254740993,"ratio":0.25,"flags":[true,false,null],"nested":{"region":"eu","limits":{"daily":1000}}}""").RootElement));
         return Configuration.Create(
             ConfigurationId.New(), TenantId.Parse(tenant), "Rich configuration", "5d9b", [.. example.Apps, crm], PreciseNow);
     }

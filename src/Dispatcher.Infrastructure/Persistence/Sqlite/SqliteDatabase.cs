@@ -48,56 +48,20 @@ internal sealed class SqliteDatabase : IDisposable
         """;
 
     private readonly SqliteFile _file;
-    private readonly SemaphoreSlim _initializeLock = new(1, 1);
-    private volatile bool _initialized;
+    private readonly SqliteSchema _schema;
 
     public SqliteDatabase(SqliteStorageOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _file = new SqliteFile(options.Path, options.BusyTimeoutMilliseconds, SqliteCommitDurability.Full, foreignKeys: true);
+        _schema = new SqliteSchema(CreateSchemaAsync);
     }
 
     /// <summary>The full path of the database file.</summary>
     public string FilePath => _file.Path;
 
     /// <summary>Creates the directory, switches the file to WAL mode and creates the schema; idempotent.</summary>
-    public async Task InitializeAsync(CancellationToken cancellationToken)
-    {
-        if (_initialized)
-        {
-            return;
-        }
-
-        await _initializeLock.WaitAsync(cancellationToken);
-        try
-        {
-            if (_initialized)
-            {
-                return;
-            }
-
-            _file.CreateDirectory();
-            await using var connection = await _file.OpenAsync(cancellationToken);
-            await using var command = connection.CreateCommand();
-            command.CommandText = Schema;
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            command.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'flow_cleanups'";
-            if (Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) > 0)
-            {
-                await using var transaction = connection.BeginTransaction(deferred: false);
-                command.Transaction = transaction;
-                command.CommandText = CarryOverCleanups;
-                await command.ExecuteNonQueryAsync(cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-            }
-
-            _initialized = true;
-        }
-        finally
-        {
-            _initializeLock.Release();
-        }
-    }
+    public Task InitializeAsync(CancellationToken cancellationToken) => _schema.EnsureAsync(cancellationToken);
 
     /// <summary>An open connection to the initialized database; the caller disposes it (back to the pool).</summary>
     public async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
@@ -110,6 +74,23 @@ internal sealed class SqliteDatabase : IDisposable
     public void Dispose()
     {
         _file.ClearPool();
-        _initializeLock.Dispose();
+    }
+
+    private async Task CreateSchemaAsync()
+    {
+        _file.CreateDirectory();
+        await using var connection = await _file.OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = Schema;
+        await command.ExecuteNonQueryAsync();
+        command.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'flow_cleanups'";
+        if (Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture) > 0)
+        {
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            command.Transaction = transaction;
+            command.CommandText = CarryOverCleanups;
+            await command.ExecuteNonQueryAsync();
+            await transaction.CommitAsync();
+        }
     }
 }

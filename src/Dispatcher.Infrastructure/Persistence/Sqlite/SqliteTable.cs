@@ -10,8 +10,7 @@ namespace Dispatcher.Infrastructure.Persistence.Sqlite;
 /// </summary>
 internal sealed class SqliteTable(SqliteDatabase database, string schema)
 {
-    private readonly Lock _gate = new();
-    private Task? _creation;
+    private readonly SqliteSchema _schema = new(() => CreateAsync(database, schema, CancellationToken.None));
 
     /// <summary>Runs <paramref name="schema"/> against <paramref name="database"/> (initializing the database first).</summary>
     public static async Task CreateAsync(SqliteDatabase database, string schema, CancellationToken cancellationToken)
@@ -26,21 +25,7 @@ internal sealed class SqliteTable(SqliteDatabase database, string schema)
     /// <summary>An open connection to the database, the table created; the caller disposes it (back to the pool).</summary>
     public async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
-        await EnsureCreatedAsync().WaitAsync(cancellationToken);
+        await _schema.EnsureAsync(cancellationToken);
         return await database.OpenConnectionAsync(cancellationToken);
-    }
-
-    private Task EnsureCreatedAsync()
-    {
-        lock (_gate)
-        {
-            if (_creation is null || _creation.IsFaulted || _creation.IsCanceled)
-            {
-                // Not tied to one caller's token: concurrent first callers share this task.
-                _creation = CreateAsync(database, schema, CancellationToken.None);
-            }
-
-            return _creation;
-        }
     }
 }
