@@ -42,7 +42,11 @@ public sealed class PreviewTests
         }
 
         (await RecentDispatchesAsync(client)).Should().BeEmpty("a preview publishes nothing");
-        (await FlowStatusesAsync(factory, flows)).Should().Equal(statusesBefore, "a preview starts no flow");
+        // Flows the creation started or stopped go on to Active or Inactive by themselves (the registry's transition
+        // delay); what a preview must not do is start one that was inactive.
+        var inactiveBefore = statusesBefore.Where(s => s.EndsWith("=Inactive", StringComparison.Ordinal)).ToList();
+        inactiveBefore.Should().NotBeEmpty("the example has inbound flows that nothing started yet");
+        (await FlowStatusesAsync(factory, flows)).Should().Contain(inactiveBefore, "a preview starts no flow");
 
         // Then the real thing, event by event: the routing table and the embedded bus must agree with each preview.
         var table = factory.Services.GetRequiredService<RoutingTable>();
