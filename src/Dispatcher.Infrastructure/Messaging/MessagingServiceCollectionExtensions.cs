@@ -1,5 +1,4 @@
-using Dispatcher.Application.Abstractions;
-using Dispatcher.Application.Dispatching;
+using Dispatcher.Application.Ports;
 using Dispatcher.Infrastructure.Messaging.Contracts;
 using Dispatcher.Infrastructure.Messaging.Dispatch;
 using Dispatcher.Infrastructure.Messaging.ErrorQueue;

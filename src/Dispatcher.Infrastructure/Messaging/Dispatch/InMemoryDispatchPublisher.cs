@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Dispatcher.Application.Dispatching;
+using Dispatcher.Application.Ports;
 using Dispatcher.Domain.Configurations;
 using Microsoft.Extensions.Options;
 
