@@ -2,6 +2,7 @@ using System.Reflection;
 using Dispatcher.Api.Errors;
 using Dispatcher.Api.Http;
 using Dispatcher.Api.Telemetry;
+using Dispatcher.Application;
 using Dispatcher.Application.Configurations.Validation;
 using Dispatcher.Infrastructure.Health;
 using Microsoft.AspNetCore.Mvc;

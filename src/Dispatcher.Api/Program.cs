@@ -1,8 +1,8 @@
 using Dispatcher.Api;
 using Dispatcher.Api.Auth;
-using Dispatcher.Api.Settings;
 using Dispatcher.Api.Health;
 using Dispatcher.Api.Http;
+using Dispatcher.Api.Settings;
 using Dispatcher.Api.Telemetry;
 using Dispatcher.Application;
 using Dispatcher.Infrastructure;

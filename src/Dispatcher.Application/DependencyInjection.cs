@@ -3,6 +3,7 @@ using Dispatcher.Application.Configurations.Provisioning;
 using Dispatcher.Application.Configurations.Reconciliation;
 using Dispatcher.Application.Configurations.Validation;
 using Dispatcher.Application.Dispatching;
+using Dispatcher.Application.Ports;
 using Dispatcher.Domain.Routing;
 using FluentValidation;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,5 @@
 using Dispatcher.Api.Tests.Support;
-using Dispatcher.Application.Abstractions;
+using Dispatcher.Application.Ports;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Dispatcher.Api.Tests;

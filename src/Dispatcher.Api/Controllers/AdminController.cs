@@ -1,7 +1,7 @@
 using Dispatcher.Api.Auth;
 using Dispatcher.Api.Errors;
 using Dispatcher.Api.Http;
-using Dispatcher.Infrastructure.Messaging.ErrorQueue;
+using Dispatcher.Application.Ports;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
@@ -35,12 +35,12 @@ public sealed class AdminController(IServiceProvider services) : ControllerBase
     public async Task<IActionResult> List(
         [FromQuery] ErrorQueueKind? queue, [FromQuery] int max = 100, CancellationToken cancellationToken = default)
     {
-        if (services.GetService<ErrorQueueRedriver>() is not { } redriver)
+        if (services.GetService<IErrorQueues>() is not { } errorQueues)
         {
             return NoBroker();
         }
 
-        var messages = await redriver.PeekAsync(queue, Math.Clamp(max, 1, 1000), cancellationToken);
+        var messages = await errorQueues.PeekAsync(queue, Math.Clamp(max, 1, 1000), cancellationToken);
         return Ok(new Envelope<IReadOnlyList<ErrorQueueMessage>>(EnvelopeMeta.Empty, messages));
     }
 
@@ -61,12 +61,12 @@ public sealed class AdminController(IServiceProvider services) : ControllerBase
         [FromQuery] ErrorQueueKind? queue, [FromQuery] string? targetFlowId, [FromQuery] string? sourceFlowId,
         [FromQuery] int max = 10_000, CancellationToken cancellationToken = default)
     {
-        if (services.GetService<ErrorQueueRedriver>() is not { } redriver)
+        if (services.GetService<IErrorQueues>() is not { } errorQueues)
         {
             return NoBroker();
         }
 
-        var result = await redriver.RedriveAsync(queue, targetFlowId, sourceFlowId, Math.Clamp(max, 1, 100_000), cancellationToken);
+        var result = await errorQueues.RedriveAsync(queue, targetFlowId, sourceFlowId, Math.Clamp(max, 1, 100_000), cancellationToken);
         return Ok(new Envelope<RedriveResult>(EnvelopeMeta.Empty, result));
     }
 

@@ -3,11 +3,9 @@ using Dispatcher.Api.Auth;
 using Dispatcher.Api.Errors;
 using Dispatcher.Api.Http;
 using Dispatcher.Api.OpenApi;
-using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Dispatching;
+using Dispatcher.Application.Ports;
 using Dispatcher.Domain.Routing;
-using Dispatcher.Infrastructure.Messaging.Dispatch;
-using Dispatcher.Infrastructure.Messaging.EventBus;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -24,7 +22,8 @@ namespace Dispatcher.Api.Controllers;
 [Authorize(Policy = DispatcherPolicies.Tenant)]
 [ProducesResponseType<ProblemResponse>(StatusCodes.Status401Unauthorized, ApiProblem.ContentType)]
 [ProducesResponseType<ProblemResponse>(StatusCodes.Status404NotFound, ApiProblem.ContentType)]
-public sealed class EventsController(IServiceProvider services, IMediator mediator) : ControllerBase
+public sealed class EventsController(
+    IServiceProvider services, IMediator mediator, IRecordEventReader eventReader, IConfigurationRepository configurations) : ControllerBase
 {
     /// <summary>
     /// Dispatches one record event, e.g. <c>{"headers":{"name":"data-hub.record.created"},"payload":{"meta":{"flowId":"…"},"data":{…}}}</c>.
@@ -39,16 +38,16 @@ public sealed class EventsController(IServiceProvider services, IMediator mediat
     [ProducesResponseType<ProblemResponse>(StatusCodes.Status400BadRequest, ApiProblem.ContentType)]
     public async Task<IActionResult> Publish([FromBody] JsonElement body, CancellationToken cancellationToken)
     {
-        if (services.GetService<InMemoryDispatchPublisher>() is null)
+        if (services.GetService<IRecentDispatches>() is null)
         {
             return EmbeddedOnly();
         }
 
-        // The same parser as the event bus: any JSON value gets a precise reason, never an exception.
+        // The same parser as the event bus: any JSON value gets a precise reason (MalformedEventException: 400).
         var bytes = JsonSerializer.SerializeToUtf8Bytes(body);
-        var recordEvent = services.GetRequiredService<OihEventReader>().Read(OihEvent.Parse(bytes));
+        var recordEvent = eventReader.Read(bytes);
         var tenant = User.GetTenant()!.Value;
-        var owner = await services.GetRequiredService<IConfigurationRepository>().FindBySourceFlowAsync(recordEvent.SourceFlowId, cancellationToken);
+        var owner = await configurations.FindBySourceFlowAsync(recordEvent.SourceFlowId, cancellationToken);
         if (owner is not null && owner.Tenant != tenant)
         {
             // Exactly the answer for a flow nobody owns: whether another tenant's flow exists is not the caller's to learn.
@@ -65,14 +64,13 @@ public sealed class EventsController(IServiceProvider services, IMediator mediat
     [ProducesResponseType<Envelope<IReadOnlyList<PublishedDispatch>>>(StatusCodes.Status200OK, "application/json")]
     public async Task<IActionResult> Dispatches(CancellationToken cancellationToken)
     {
-        if (services.GetService<InMemoryDispatchPublisher>() is not { } publisher)
+        if (services.GetService<IRecentDispatches>() is not { } recent)
         {
             return EmbeddedOnly();
         }
 
-        var own = (await services.GetRequiredService<IConfigurationRepository>().ListAsync(User.GetTenant()!.Value, cancellationToken))
-            .Select(c => c.Id.Value).ToHashSet();
-        IReadOnlyList<PublishedDispatch> dispatches = [.. publisher.Recent.Where(d => own.Contains(d.ConfigurationId))];
+        var own = (await configurations.ListAsync(User.GetTenant()!.Value, cancellationToken)).Select(c => c.Id.Value).ToHashSet();
+        IReadOnlyList<PublishedDispatch> dispatches = [.. recent.Recent.Where(d => own.Contains(d.ConfigurationId))];
         return Ok(new Envelope<IReadOnlyList<PublishedDispatch>>(EnvelopeMeta.Empty, dispatches));
     }
 

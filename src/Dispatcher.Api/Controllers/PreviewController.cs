@@ -3,11 +3,8 @@ using Dispatcher.Api.Auth;
 using Dispatcher.Api.Errors;
 using Dispatcher.Api.Http;
 using Dispatcher.Api.OpenApi;
-using Dispatcher.Application.Common.Errors;
 using Dispatcher.Application.Configurations.Preview;
-using Dispatcher.Domain.Configurations;
-using Dispatcher.Domain.Routing;
-using Dispatcher.Infrastructure.Messaging.EventBus;
+using Dispatcher.Application.Ports;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -20,7 +17,7 @@ namespace Dispatcher.Api.Controllers;
 [Authorize(Policy = DispatcherPolicies.Tenant)]
 [ProducesResponseType<ProblemResponse>(StatusCodes.Status401Unauthorized, ApiProblem.ContentType)]
 [ProducesResponseType<ProblemResponse>(StatusCodes.Status403Forbidden, ApiProblem.ContentType)]
-public sealed class PreviewController(IMediator mediator, OihEventReader eventReader) : ControllerBase
+public sealed class PreviewController(IMediator mediator, IRecordEventReader eventReader) : ControllerBase
 {
     /// <summary>
     /// Shows exactly the dispatches the service would send for a sample record event — target app, target flow, routing
@@ -50,77 +47,8 @@ public sealed class PreviewController(IMediator mediator, OihEventReader eventRe
     public async Task<ActionResult<Envelope<DispatchPreview>>> Preview(string id, [FromBody] JsonElement body, CancellationToken cancellationToken)
     {
         var tenant = User.GetTenant() ?? throw new InvalidOperationException("The tenant policy admitted a caller without a tenant.");
-        var recordEvent = ReadEvent(body);
+        var recordEvent = eventReader.ReadSample(body);
         var preview = await mediator.Send(new PreviewDispatch(tenant, id, recordEvent), cancellationToken);
         return new Envelope<DispatchPreview>(EnvelopeMeta.Empty, preview);
-    }
-
-    private RecordEvent ReadEvent(JsonElement body)
-    {
-        if (body.ValueKind != JsonValueKind.Object)
-        {
-            throw new MalformedEventException("The sample event must be a JSON object.");
-        }
-
-        if (body.TryGetProperty("payload", out _) || body.TryGetProperty("headers", out _))
-        {
-            return eventReader.Read(OihEvent.Parse(JsonSerializer.SerializeToUtf8Bytes(body)));
-        }
-
-        return ReadShortForm(body);
-    }
-
-    /// <summary><c>{"flowId","operation","meta","data"}</c>.</summary>
-    private static RecordEvent ReadShortForm(JsonElement body)
-    {
-        var flowText = body.TryGetProperty("flowId", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
-        var meta = body.TryGetProperty("meta", out var m) ? m : default;
-        if (meta.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null or JsonValueKind.Object))
-        {
-            throw new MalformedEventException("'meta' must be an object.");
-        }
-
-        var metaFlow = meta.ValueKind == JsonValueKind.Object && meta.TryGetProperty(RecordMeta.FlowIdField, out var mf) && mf.ValueKind == JsonValueKind.String
-            ? mf.GetString()
-            : null;
-        if (flowText is not null && metaFlow is not null && flowText != metaFlow)
-        {
-            throw new MalformedEventException($"'flowId' ({flowText}) and 'meta.flowId' ({metaFlow}) differ.");
-        }
-
-        flowText ??= metaFlow;
-        if (flowText is null)
-        {
-            throw new MalformedEventException(
-                "The sample event names no source flow: give 'flowId' (short form) or 'payload.meta.flowId' with 'headers.name' (event-bus form).");
-        }
-
-        if (!FlowId.TryParse(flowText, out var flowId))
-        {
-            throw new MalformedEventException($"'flowId' is not a valid flow id: '{flowText}'.");
-        }
-
-        var operationText = body.TryGetProperty("operation", out var o) && o.ValueKind == JsonValueKind.String ? o.GetString() : null;
-        if (!OperationNames.TryParse(operationText, out var operation))
-        {
-            throw new MalformedEventException($"'operation' must be CREATE, UPDATE or DELETE, got '{operationText}'.");
-        }
-
-        var data = body.TryGetProperty("data", out var d) ? d.Clone() : default;
-        return new RecordEvent(flowId, operation, RecordMeta.FromJson(WithFlowId(meta, flowId)), data);
-    }
-
-    /// <summary>The meta with <c>flowId</c> in it (first, when it was missing), as the event bus would carry it.</summary>
-    private static JsonElement WithFlowId(JsonElement meta, FlowId flowId)
-    {
-        var node = meta.ValueKind == JsonValueKind.Object
-            ? System.Text.Json.Nodes.JsonObject.Create(meta)!
-            : [];
-        if (!node.ContainsKey(RecordMeta.FlowIdField))
-        {
-            node.Insert(0, RecordMeta.FlowIdField, flowId.Value);
-        }
-
-        return JsonSerializer.SerializeToElement(node);
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Dispatcher.Application.Common.Errors;
 using Dispatcher.Application.Common.Telemetry;
+using Dispatcher.Application.Ports;
 using Dispatcher.Domain.Routing;
 using Mediator;
 using Microsoft.Extensions.Options;

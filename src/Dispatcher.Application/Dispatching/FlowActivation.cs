@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Common.Errors;
+using Dispatcher.Application.Ports;
 using Dispatcher.Domain.Configurations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,4 @@
-using Dispatcher.Application.Abstractions;
+using Dispatcher.Application.Ports;
 
 namespace Dispatcher.Infrastructure.FlowRegistry;
 

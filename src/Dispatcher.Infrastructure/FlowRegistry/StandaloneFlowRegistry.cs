@@ -1,10 +1,10 @@
 using System.Globalization;
-using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Common.Errors;
+using Dispatcher.Application.Ports;
 using Dispatcher.Domain.Common;
 using Dispatcher.Domain.Configurations;
-using Microsoft.Data.Sqlite;
 using Dispatcher.Infrastructure.Persistence.Sqlite;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace Dispatcher.Infrastructure.FlowRegistry;

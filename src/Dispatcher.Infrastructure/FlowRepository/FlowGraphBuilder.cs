@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Dispatcher.Application.Abstractions;
+using Dispatcher.Application.Ports;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Infrastructure.FlowRegistry;
 

@@ -14,7 +14,7 @@ internal sealed class FlowRepositoryOptions
     public string? BaseUrl { get; set; }
 
     /// <summary>
-    /// The bearer token used when a call is not made on behalf of a caller (<see cref="Application.Abstractions.FlowCallContext.Service"/>);
+    /// The bearer token used when a call is not made on behalf of a caller (<see cref="Application.Ports.FlowCallContext.Service"/>);
     /// the original's <c>FLOW_TOKEN</c>. It must see every tenant's flows, i.e. hold the <c>all</c> permission.
     /// </summary>
     public string? ServiceToken { get; set; }

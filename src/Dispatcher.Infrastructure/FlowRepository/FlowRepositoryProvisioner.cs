@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
-using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Common.Errors;
+using Dispatcher.Application.Ports;
 using Dispatcher.Domain.Configurations;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,4 @@
-using Dispatcher.Application.Abstractions;
+using Dispatcher.Application.Ports;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;

@@ -1,5 +1,4 @@
-using Dispatcher.Application.Abstractions;
-using Dispatcher.Application.Dispatching;
+using Dispatcher.Application.Ports;
 using Dispatcher.Infrastructure.Messaging.Contracts;
 using Dispatcher.Infrastructure.Messaging.Dispatch;
 using Dispatcher.Infrastructure.Messaging.ErrorQueue;
@@ -25,6 +24,7 @@ internal static class MessagingServiceCollectionExtensions
             .ValidateOnStart();
         var options = section.Get<MessagingOptions>() ?? new MessagingOptions();
         services.AddSingleton(sp => new OihEventReader(sp.GetRequiredService<IOptions<MessagingOptions>>().Value));
+        services.AddSingleton<IRecordEventReader>(sp => sp.GetRequiredService<OihEventReader>());
         services.AddSingleton<RecordPartitions>();
 
         // Before the bus: hosted services start in order, and no event may be consumed before routing is loaded.
@@ -38,12 +38,14 @@ internal static class MessagingServiceCollectionExtensions
             services.AddSingleton<IDispatchPublisher>(sp => sp.GetRequiredService<RabbitMqDispatchPublisher>());
             services.AddSingleton<IDispatchDestinations>(sp => sp.GetRequiredService<RabbitMqDispatchPublisher>());
             services.AddSingleton<ErrorQueueRedriver>();
+            services.AddSingleton<IErrorQueues>(sp => sp.GetRequiredService<ErrorQueueRedriver>());
         }
         else
         {
             services.AddSingleton<InMemoryDispatchPublisher>();
             services.AddSingleton<IDispatchPublisher>(sp => sp.GetRequiredService<InMemoryDispatchPublisher>());
             services.AddSingleton<IDispatchDestinations>(sp => sp.GetRequiredService<InMemoryDispatchPublisher>());
+            services.AddSingleton<IRecentDispatches>(sp => sp.GetRequiredService<InMemoryDispatchPublisher>());
         }
 
         if (options.PublishContracts)

@@ -1,5 +1,5 @@
-using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Configurations.Reconciliation;
+using Dispatcher.Application.Ports;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

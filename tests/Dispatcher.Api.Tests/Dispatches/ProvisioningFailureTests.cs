@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using Dispatcher.Api.Tests.Support;
-using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Common.Errors;
+using Dispatcher.Application.Ports;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.TestSupport;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Dispatcher.Api.Tests.Messaging;
 using Dispatcher.Api.Tests.Support;
-using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Common.Telemetry;
+using Dispatcher.Application.Ports;
 using Dispatcher.Contracts;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Infrastructure.Messaging.Dispatch;

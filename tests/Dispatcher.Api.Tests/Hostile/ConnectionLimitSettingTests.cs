@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Dispatcher.Api.Tests.Support;
 using Dispatcher.Application.Configurations.Validation;
+using Dispatcher.Application.Ports;
 using static Dispatcher.Api.Tests.Support.Samples;
 
 namespace Dispatcher.Api.Tests.Hostile;

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Dispatcher.Api.Tests.Support;
 using Dispatcher.Application.Configurations.Validation;
+using Dispatcher.Application.Ports;
 using static Dispatcher.Api.Tests.Support.Samples;
 
 namespace Dispatcher.Api.Tests.Hostile;

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Dispatcher.Api.Tests.Support;
 using Dispatcher.Application.Common.Errors;
+using Dispatcher.Application.Dispatching;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.TestSupport;
 

@@ -1,3 +1,4 @@
+using Dispatcher.Application.Ports;
 using Dispatcher.Infrastructure.Messaging.ErrorQueue;
 using Dispatcher.TestSupport;
 using Microsoft.Extensions.DependencyInjection;

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Dispatcher.Application.Dispatching;
+using Dispatcher.Application.Ports;
 using Dispatcher.Contracts;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Infrastructure.Messaging.Contracts;

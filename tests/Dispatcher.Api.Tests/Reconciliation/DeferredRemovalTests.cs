@@ -1,9 +1,10 @@
 using System.Net.Http.Json;
 using Dispatcher.Api.Tests.Messaging;
 using Dispatcher.Api.Tests.Support;
-using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Common.Errors;
+using Dispatcher.Application.Configurations.Validation;
 using Dispatcher.Application.Dispatching;
+using Dispatcher.Application.Ports;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.TestSupport;
 using Dispatcher.TestSupport.RabbitMq;

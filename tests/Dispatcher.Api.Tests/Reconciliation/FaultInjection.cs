@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
-using Dispatcher.Application.Abstractions;
-using Dispatcher.Application.Dispatching;
+using Dispatcher.Application.Ports;
 using Dispatcher.Domain.Configurations;
 using Microsoft.Extensions.DependencyInjection;
 

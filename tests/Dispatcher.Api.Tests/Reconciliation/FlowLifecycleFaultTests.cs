@@ -1,9 +1,11 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Dispatcher.Api.Tests.Support;
-using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Configurations.Reconciliation;
+using Dispatcher.Application.Configurations.RemoveApp;
+using Dispatcher.Application.Configurations.Validation;
 using Dispatcher.Application.Dispatching;
+using Dispatcher.Application.Ports;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.TestSupport.FlowRepository;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,8 @@
 using System.Net.Http.Json;
 using Dispatcher.Api.Tests.Support;
-using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Configurations.Reconciliation;
+using Dispatcher.Application.Configurations.Validation;
+using Dispatcher.Application.Ports;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Infrastructure.Reconciliation;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,9 +1,9 @@
 using System.Net.Http.Headers;
-using Dispatcher.Application.Abstractions;
+using Dispatcher.Application.Ports;
+using MassTransit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
-using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 

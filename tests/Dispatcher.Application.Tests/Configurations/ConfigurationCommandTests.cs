@@ -1,8 +1,11 @@
-using Dispatcher.Application.Abstractions;
-using Dispatcher.Application.Configurations.Commands;
+using Dispatcher.Application.Configurations.DeleteConfiguration;
 using Dispatcher.Application.Configurations.Models;
 using Dispatcher.Application.Configurations.Provisioning;
+using Dispatcher.Application.Configurations.RemoveApp;
+using Dispatcher.Application.Configurations.ReplaceConfiguration;
+using Dispatcher.Application.Configurations.UpdateApp;
 using Dispatcher.Application.Configurations.Validation;
+using Dispatcher.Application.Ports;
 using Dispatcher.Application.Tests.Support;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Testing;

@@ -1,10 +1,14 @@
 using Dispatcher.Application.Common.Behaviours;
 using Dispatcher.Application.Common.Errors;
-using Dispatcher.Application.Configurations.Commands;
+using Dispatcher.Application.Configurations.AddApps;
+using Dispatcher.Application.Configurations.CreateConfiguration;
+using Dispatcher.Application.Configurations.DeleteConfiguration;
+using Dispatcher.Application.Configurations.GetConfiguration;
 using Dispatcher.Application.Configurations.Models;
 using Dispatcher.Application.Configurations.Provisioning;
-using Dispatcher.Application.Configurations.Queries;
-using Dispatcher.Application.Configurations.Validation;
+using Dispatcher.Application.Configurations.RemoveApp;
+using Dispatcher.Application.Configurations.ReplaceConfiguration;
+using Dispatcher.Application.Configurations.UpdateApp;
 using FluentValidation.Results;
 using static Dispatcher.Application.Tests.Configurations.Inputs;
 

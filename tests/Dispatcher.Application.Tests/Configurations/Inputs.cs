@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Dispatcher.Application.Abstractions;
-using Dispatcher.Application.Configurations.Commands;
 using Dispatcher.Application.Configurations.Models;
+using Dispatcher.Application.Configurations.Shared;
+using Dispatcher.Application.Ports;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Testing;
 

@@ -1,7 +1,7 @@
-using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Common.Errors;
 using Dispatcher.Application.Common.Telemetry;
 using Dispatcher.Application.Dispatching;
+using Dispatcher.Application.Ports;
 using Dispatcher.Application.Tests.Support;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Domain.Routing;

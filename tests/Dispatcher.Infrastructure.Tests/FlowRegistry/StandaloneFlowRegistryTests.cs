@@ -1,9 +1,9 @@
-using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Common.Errors;
+using Dispatcher.Application.Ports;
 using Dispatcher.Domain.Configurations;
-using Dispatcher.Testing;
 using Dispatcher.Infrastructure.FlowRegistry;
 using Dispatcher.TestSupport.Sqlite;
+using Dispatcher.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 

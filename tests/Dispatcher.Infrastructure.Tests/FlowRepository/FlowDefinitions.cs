@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Dispatcher.Application.Abstractions;
+using Dispatcher.Application.Ports;
 using Dispatcher.Domain.Configurations;
 
 namespace Dispatcher.Infrastructure.Tests.FlowRepository;

@@ -171,6 +171,6 @@ public sealed class FlowGraphTests
     }
 
     /// <summary>The generated description, naming the connection the flow is created for.</summary>
-    private static string Described(Dispatcher.Application.Abstractions.FlowDefinition definition) =>
+    private static string Described(Dispatcher.Application.Ports.FlowDefinition definition) =>
         $"This flow was automatically generated (dispatcher: configuration {definition.ConfigurationId} connection {definition.Connection.Id})";
 }

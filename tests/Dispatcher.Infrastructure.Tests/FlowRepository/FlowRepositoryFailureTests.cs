@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Common.Errors;
+using Dispatcher.Application.Ports;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.TestSupport;
 using Dispatcher.TestSupport.FlowRepository;

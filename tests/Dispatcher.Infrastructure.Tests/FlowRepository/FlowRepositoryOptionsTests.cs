@@ -1,4 +1,4 @@
-using Dispatcher.Application.Abstractions;
+using Dispatcher.Application.Ports;
 using Dispatcher.Infrastructure.FlowRegistry;
 using Dispatcher.Infrastructure.FlowRepository;
 using Microsoft.Extensions.Configuration;

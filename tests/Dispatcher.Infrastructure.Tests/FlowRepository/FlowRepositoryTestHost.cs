@@ -1,4 +1,4 @@
-using Dispatcher.Application.Abstractions;
+using Dispatcher.Application.Ports;
 using Dispatcher.Infrastructure.FlowRegistry;
 using Dispatcher.TestSupport.FlowRepository;
 using Microsoft.Extensions.Configuration;

@@ -1,4 +1,3 @@
-using Dispatcher.Application.Abstractions;
 
 namespace Dispatcher.Infrastructure.Tests.FlowRepository;
 

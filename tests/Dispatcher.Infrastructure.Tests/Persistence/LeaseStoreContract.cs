@@ -1,4 +1,4 @@
-using Dispatcher.Application.Abstractions;
+using Dispatcher.Application.Ports;
 using Dispatcher.Testing;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,9 +1,9 @@
-using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Common.Errors;
+using Dispatcher.Application.Ports;
 using Dispatcher.Domain.Configurations;
-using Dispatcher.Testing;
 using Dispatcher.Infrastructure.Persistence.Mongo;
 using Dispatcher.TestSupport.Mongo;
+using Dispatcher.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using MongoDB.Bson;
 using MongoDB.Driver;

@@ -1,7 +1,7 @@
-using Dispatcher.Application.Abstractions;
+using Dispatcher.Application.Ports;
 using Dispatcher.Infrastructure.Persistence.Mongo;
-using MongoDB.Bson;
 using Dispatcher.TestSupport.Mongo;
+using MongoDB.Bson;
 using MongoDB.Driver;
 
 namespace Dispatcher.Infrastructure.Tests.Persistence;

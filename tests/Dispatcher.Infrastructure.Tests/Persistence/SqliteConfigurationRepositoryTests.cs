@@ -1,10 +1,10 @@
 using System.Text.Json.Nodes;
-using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Common.Errors;
+using Dispatcher.Application.Ports;
 using Dispatcher.Domain.Configurations;
-using Dispatcher.Testing;
 using Dispatcher.Infrastructure.Persistence.Sqlite;
 using Dispatcher.TestSupport.Sqlite;
+using Dispatcher.Testing;
 
 namespace Dispatcher.Infrastructure.Tests.Persistence;
 

@@ -1,4 +1,4 @@
-using Dispatcher.Application.Abstractions;
+using Dispatcher.Application.Ports;
 using Dispatcher.Infrastructure.Persistence;
 using Dispatcher.Infrastructure.Persistence.Mongo;
 using Dispatcher.Infrastructure.Persistence.Sqlite;

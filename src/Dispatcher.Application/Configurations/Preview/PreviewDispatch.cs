@@ -1,9 +1,9 @@
-using Dispatcher.Application.Configurations.Commands;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Common.Errors;
+using Dispatcher.Application.Configurations.Shared;
 using Dispatcher.Application.Dispatching;
+using Dispatcher.Application.Ports;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Domain.Routing;
 using Mediator;

@@ -1,5 +1,5 @@
-using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Configurations.Models;
+using Dispatcher.Application.Ports;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Domain.Routing;
 using Microsoft.Extensions.Logging;

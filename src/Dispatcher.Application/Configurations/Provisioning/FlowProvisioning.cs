@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
-using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Common.Errors;
 using Dispatcher.Application.Common.Telemetry;
 using Dispatcher.Application.Configurations.Models;
+using Dispatcher.Application.Ports;
 using Dispatcher.Domain.Configurations;
 using Microsoft.Extensions.Options;
 

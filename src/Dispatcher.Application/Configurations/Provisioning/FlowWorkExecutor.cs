@@ -1,6 +1,6 @@
-using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Common.Errors;
 using Dispatcher.Application.Dispatching;
+using Dispatcher.Application.Ports;
 
 namespace Dispatcher.Application.Configurations.Provisioning;
 

@@ -1,4 +1,4 @@
-using Dispatcher.Application.Abstractions;
+using Dispatcher.Application.Ports;
 using Dispatcher.Domain.Common;
 using Dispatcher.Domain.Configurations;
 

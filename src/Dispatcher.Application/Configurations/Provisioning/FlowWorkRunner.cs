@@ -1,6 +1,6 @@
 using System.Threading.Channels;
-using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Common.Telemetry;
+using Dispatcher.Application.Ports;
 using Dispatcher.Domain.Configurations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,5 @@
 using Dispatcher.Application.Dispatching;
+using Dispatcher.Application.Ports;
 using Dispatcher.Contracts;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Infrastructure.Messaging.EventBus;

@@ -1,30 +1,23 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Dispatcher.Application.Dispatching;
+using Dispatcher.Application.Ports;
 using Dispatcher.Domain.Configurations;
 using Microsoft.Extensions.Options;
 
 namespace Dispatcher.Infrastructure.Messaging.Dispatch;
-
-/// <summary>A dispatch as the embedded mode keeps it.</summary>
-/// <param name="RoutingKey">Where it would go on the event bus.</param>
-/// <param name="MessageId">Its deterministic message id.</param>
-/// <param name="ConfigurationId">The configuration it was routed by.</param>
-/// <param name="Body">The exact body the event bus would carry.</param>
-/// <param name="PublishedAt">When.</param>
-public sealed record PublishedDispatch(string RoutingKey, Guid MessageId, string ConfigurationId, string Body, DateTimeOffset PublishedAt);
 
 /// <summary>
 /// The embedded mode's dispatch sink (no broker): keeps the latest dispatches in memory, in the exact wire format,
 /// so a newcomer can see what the service would send (<c>GET /events/dispatches</c>).
 /// </summary>
 public sealed class InMemoryDispatchPublisher(IOptions<MessagingOptions> options, TimeProvider timeProvider)
-    : IDispatchPublisher, IDispatchDestinations
+    : IDispatchPublisher, IDispatchDestinations, IRecentDispatches
 {
     private const int Capacity = 1000;
     private readonly ConcurrentQueue<PublishedDispatch> _recent = new();
 
-    /// <summary>The latest dispatches, oldest first (at most 1,000).</summary>
+    /// <inheritdoc />
     public IReadOnlyList<PublishedDispatch> Recent => [.. _recent];
 
     /// <inheritdoc />

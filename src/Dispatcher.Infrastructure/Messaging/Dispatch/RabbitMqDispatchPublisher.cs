@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Dispatcher.Application.Dispatching;
+using Dispatcher.Application.Ports;
 using Dispatcher.Domain.Configurations;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Dispatcher.Application.Ports;
 using Dispatcher.Infrastructure.Messaging.EventBus;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -9,46 +10,6 @@ using RabbitMQ.Client.Exceptions;
 
 namespace Dispatcher.Infrastructure.Messaging.ErrorQueue;
 
-/// <summary>The service's error queues: where failed messages of each entry point wait.</summary>
-public enum ErrorQueueKind
-{
-    /// <summary>Platform events from the event bus: <c>Messaging:Queue</c> + <c>_error</c>.</summary>
-    [JsonStringEnumMemberName("events")]
-    Events = 1,
-
-    /// <summary>The .NET <c>RecordChanged</c> contract: <c>Messaging:Queue</c> + <c>-record-changed_error</c>.</summary>
-    [JsonStringEnumMemberName("contracts")]
-    Contracts = 2,
-}
-
-/// <summary>What a redrive did: the totals over the error queues it covered, and each queue's part.</summary>
-/// <param name="Moved">Messages moved back to the queue they came from.</param>
-/// <param name="Kept">Messages that did not match the filter and stay in their error queue.</param>
-public sealed record RedriveResult(int Moved, int Kept)
-{
-    /// <summary>Each error queue covered, in the order it was handled.</summary>
-    public IReadOnlyList<QueueRedriveResult> Queues { get; init; } = [];
-}
-
-/// <summary>What a redrive did in one error queue.</summary>
-/// <param name="Queue">Which error queue.</param>
-/// <param name="ErrorQueue">Its name on the broker.</param>
-/// <param name="ReturnQueue">The queue its messages were moved back to (the one they failed in).</param>
-/// <param name="Moved">Messages moved back.</param>
-/// <param name="Kept">Messages that did not match the filter and stay.</param>
-public sealed record QueueRedriveResult(ErrorQueueKind Queue, string ErrorQueue, string ReturnQueue, int Moved, int Kept);
-
-/// <summary>A message in an error queue, as shown to operators.</summary>
-/// <param name="Queue">Which error queue it is in: <c>events</c> (event bus) or <c>contracts</c> (<c>RecordChanged</c>).</param>
-/// <param name="ErrorQueue">The error queue's name on the broker.</param>
-/// <param name="MessageId">The message id, if any.</param>
-/// <param name="EventName">The event name (<c>headers.name</c>) of an event-bus message, the message type (<c>RecordChanged</c>) of a contract.</param>
-/// <param name="SourceFlowId">The source flow (<c>payload.meta.flowId</c>, or <c>RecordChanged.FlowId</c>), if readable.</param>
-/// <param name="Reason">Why it failed (MassTransit's fault message header).</param>
-/// <param name="ExceptionType">The failure's exception type.</param>
-public sealed record ErrorQueueMessage(
-    ErrorQueueKind Queue, string ErrorQueue, string? MessageId, string? EventName, string? SourceFlowId, string? Reason, string? ExceptionType);
-
 /// <summary>
 /// Lists failed messages in the service's error queues and moves them back to the queue they failed in for another
 /// try: all of them, or only those whose failure concerns one target flow (the reason names <c>target flow &lt;id&gt;</c>)
@@ -56,7 +17,7 @@ public sealed record ErrorQueueMessage(
 /// (MassTransit's <c>_error</c> queue of that endpoint; the envelope is in the body and goes back unchanged).
 /// Messages are moved with publisher confirms before they are removed, so a crash duplicates rather than loses.
 /// </summary>
-public sealed partial class ErrorQueueRedriver(IOptions<MessagingOptions> options, ILogger<ErrorQueueRedriver> logger)
+public sealed partial class ErrorQueueRedriver(IOptions<MessagingOptions> options, ILogger<ErrorQueueRedriver> logger) : IErrorQueues
 {
     private const string FaultMessageHeader = FaultReasonFilter.FaultMessageHeader;
     private const string FaultTypeHeader = FaultReasonFilter.FaultExceptionTypeHeader;
@@ -77,10 +38,7 @@ public sealed partial class ErrorQueueRedriver(IOptions<MessagingOptions> option
     public Task<RedriveResult> RedriveAsync(string? targetFlowId, string? sourceFlowId, int max, CancellationToken cancellationToken) =>
         RedriveAsync(null, targetFlowId, sourceFlowId, max, cancellationToken);
 
-    /// <summary>
-    /// Moves matching messages of <paramref name="queue"/> (null: every error queue) back to the queue they failed in;
-    /// at most <paramref name="max"/> messages are looked at per queue.
-    /// </summary>
+    /// <inheritdoc />
     public async Task<RedriveResult> RedriveAsync(
         ErrorQueueKind? queue, string? targetFlowId, string? sourceFlowId, int max, CancellationToken cancellationToken)
     {
@@ -98,10 +56,7 @@ public sealed partial class ErrorQueueRedriver(IOptions<MessagingOptions> option
     public Task<IReadOnlyList<ErrorQueueMessage>> PeekAsync(int max, CancellationToken cancellationToken) =>
         PeekAsync(null, max, cancellationToken);
 
-    /// <summary>
-    /// Lists up to <paramref name="max"/> messages of <paramref name="queue"/> (null: of each error queue, the event
-    /// bus's first) without removing them.
-    /// </summary>
+    /// <inheritdoc />
     public async Task<IReadOnlyList<ErrorQueueMessage>> PeekAsync(ErrorQueueKind? queue, int max, CancellationToken cancellationToken)
     {
         await using var connection = await ConnectAsync(cancellationToken);

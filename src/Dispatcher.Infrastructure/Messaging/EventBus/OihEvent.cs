@@ -14,7 +14,7 @@ public sealed record OihEvent
 
     /// <summary>
     /// Why the message body is not an event-bus event at all (not JSON, not an object, headers of the wrong type), or
-    /// null. Set by <see cref="Parse(ReadOnlySpan{byte})"/>; <see cref="OihEventReader.Read"/> turns it into the failure reason.
+    /// null. Set by <see cref="Parse(ReadOnlySpan{byte})"/>; <see cref="OihEventReader.Read(OihEvent)"/> turns it into the failure reason.
     /// </summary>
     [JsonIgnore]
     public string? MalformedReason { get; init; }

@@ -1,4 +1,4 @@
-using Dispatcher.Application.Abstractions;
+using Dispatcher.Application.Ports;
 using Dispatcher.Contracts;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Domain.Routing;

@@ -1,4 +1,4 @@
-using Dispatcher.Application.Abstractions;
+using Dispatcher.Application.Ports;
 using MongoDB.Driver;
 
 namespace Dispatcher.Infrastructure.Persistence.Mongo;

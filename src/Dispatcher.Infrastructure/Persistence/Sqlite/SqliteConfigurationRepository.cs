@@ -1,8 +1,8 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Common.Errors;
+using Dispatcher.Application.Ports;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Infrastructure.Persistence.Documents;
 using Microsoft.Data.Sqlite;

@@ -1,5 +1,5 @@
 using System.Data.Common;
-using Dispatcher.Application.Abstractions;
+using Dispatcher.Application.Ports;
 using Dispatcher.Domain.Configurations;
 using Microsoft.Data.Sqlite;
 

@@ -1,4 +1,4 @@
-using Dispatcher.Application.Abstractions;
+using Dispatcher.Application.Ports;
 using Microsoft.Data.Sqlite;
 
 namespace Dispatcher.Infrastructure.Persistence.Sqlite;

@@ -1,5 +1,5 @@
-using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Configurations.Provisioning;
+using Dispatcher.Application.Ports;
 using Dispatcher.Application.Tests.Support;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Testing;

@@ -1,6 +1,6 @@
-using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Common.Telemetry;
 using Dispatcher.Application.Configurations.Provisioning;
+using Dispatcher.Application.Ports;
 using Dispatcher.Application.Tests.Support;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.TestSupport;

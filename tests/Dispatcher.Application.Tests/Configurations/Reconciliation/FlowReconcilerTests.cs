@@ -1,6 +1,6 @@
-using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Common.Errors;
 using Dispatcher.Application.Configurations.Reconciliation;
+using Dispatcher.Application.Ports;
 using Dispatcher.Application.Tests.Support;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Testing;

@@ -1,0 +1,26 @@
+using Dispatcher.Application.Configurations.Models;
+using Dispatcher.Application.Configurations.Provisioning;
+using Dispatcher.Application.Configurations.Validation;
+using Dispatcher.Domain.Configurations;
+using Mediator;
+
+namespace Dispatcher.Application.Configurations.CreateConfiguration;
+
+/// <summary>Handles <see cref="CreateConfiguration"/>.</summary>
+public sealed class CreateConfigurationHandler(ConfigurationWriter writer, ConfigurationLimits limits, TimeProvider timeProvider)
+    : ICommandHandler<CreateConfiguration, ConfigurationChangeResult>
+{
+    public async ValueTask<ConfigurationChangeResult> Handle(CreateConfiguration command, CancellationToken cancellationToken)
+    {
+        var input = command.Input;
+        var configuration = Configuration.Create(
+            ConfigurationId.New(),
+            command.Caller.Tenant,
+            input.Name,
+            input.DataModel,
+            (input.Applications ?? []).OfType<AppInput>().Select(app => AppAssembler.Build(app, existing: null)),
+            timeProvider.GetUtcNow());
+        limits.Ensure(configuration);
+        return await writer.SaveAsync(configuration, command.Caller.Flows, cancellationToken);
+    }
+}

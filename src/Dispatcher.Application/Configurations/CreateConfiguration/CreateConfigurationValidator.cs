@@ -1,0 +1,11 @@
+using Dispatcher.Application.Configurations.Validation;
+using FluentValidation;
+
+namespace Dispatcher.Application.Configurations.CreateConfiguration;
+
+/// <summary>Checks <see cref="CreateConfiguration"/> before its handler runs.</summary>
+internal sealed class CreateConfigurationValidator : AbstractValidator<CreateConfiguration>
+{
+    public CreateConfigurationValidator() =>
+        RuleFor(c => c.Input).NotNull().WithMessage("A configuration body is required.").SetValidator(new ConfigurationInputValidator());
+}

@@ -1,0 +1,14 @@
+using Dispatcher.Application.Configurations.Validation;
+using FluentValidation;
+
+namespace Dispatcher.Application.Configurations.RemoveApp;
+
+/// <summary>Checks <see cref="RemoveApp"/> before its handler runs.</summary>
+internal sealed class RemoveAppValidator : AbstractValidator<RemoveApp>
+{
+    public RemoveAppValidator()
+    {
+        RuleFor(c => c.Id).RequiredObjectId().OverridePropertyName("id");
+        RuleFor(c => c.AppId).RequiredObjectId().OverridePropertyName("appId");
+    }
+}

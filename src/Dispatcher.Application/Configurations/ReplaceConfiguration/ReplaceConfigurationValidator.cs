@@ -1,0 +1,14 @@
+using Dispatcher.Application.Configurations.Validation;
+using FluentValidation;
+
+namespace Dispatcher.Application.Configurations.ReplaceConfiguration;
+
+/// <summary>Checks <see cref="ReplaceConfiguration"/> before its handler runs.</summary>
+internal sealed class ReplaceConfigurationValidator : AbstractValidator<ReplaceConfiguration>
+{
+    public ReplaceConfigurationValidator()
+    {
+        RuleFor(c => c.Id).RequiredObjectId().OverridePropertyName("id");
+        RuleFor(c => c.Input).NotNull().WithMessage("A configuration body is required.").SetValidator(new ConfigurationInputValidator());
+    }
+}

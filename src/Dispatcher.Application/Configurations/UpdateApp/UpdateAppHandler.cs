@@ -1,0 +1,23 @@
+using Dispatcher.Application.Configurations.Models;
+using Dispatcher.Application.Configurations.Provisioning;
+using Dispatcher.Application.Configurations.Shared;
+using Dispatcher.Application.Configurations.Validation;
+using Dispatcher.Application.Ports;
+using Mediator;
+
+namespace Dispatcher.Application.Configurations.UpdateApp;
+
+/// <summary>Handles <see cref="UpdateApp"/>.</summary>
+public sealed class UpdateAppHandler(
+    IConfigurationRepository repository, ConfigurationWriter writer, ConfigurationLimits limits, TimeProvider timeProvider)
+    : ICommandHandler<UpdateApp, ConfigurationChangeResult>
+{
+    public async ValueTask<ConfigurationChangeResult> Handle(UpdateApp command, CancellationToken cancellationToken)
+    {
+        var configuration = await repository.LoadAsync(command.Caller, command.Id, cancellationToken);
+        var app = configuration.RequireApp(command.AppId);
+        configuration.ReplaceApp(AppAssembler.Patch(app, command.Patch), timeProvider.GetUtcNow());
+        limits.Ensure(configuration);
+        return await writer.SaveAsync(configuration, command.Caller.Flows, cancellationToken);
+    }
+}

@@ -1,0 +1,15 @@
+using Dispatcher.Application.Configurations.Validation;
+using FluentValidation;
+
+namespace Dispatcher.Application.Configurations.UpdateApp;
+
+/// <summary>Checks <see cref="UpdateApp"/> before its handler runs.</summary>
+internal sealed class UpdateAppValidator : AbstractValidator<UpdateApp>
+{
+    public UpdateAppValidator()
+    {
+        RuleFor(c => c.Id).RequiredObjectId().OverridePropertyName("id");
+        RuleFor(c => c.AppId).RequiredObjectId().OverridePropertyName("appId");
+        RuleFor(c => c.Patch).NotNull().WithMessage("A body with the app's changes is required.").SetValidator(new AppPatchValidator());
+    }
+}

@@ -1,0 +1,21 @@
+using Dispatcher.Application.Configurations.Models;
+using Dispatcher.Domain.Configurations;
+using FluentValidation;
+
+namespace Dispatcher.Application.Configurations.Validation;
+
+/// <summary>A partial app change.</summary>
+internal sealed class AppPatchValidator : AbstractValidator<AppPatch>
+{
+    public AppPatchValidator()
+    {
+        RuleFor(a => a.ApplicationUid).NotEmpty().Text().When(a => a.ApplicationUid is not null);
+        RuleFor(a => a.ApplicationName).NotEmpty().Text().When(a => a.ApplicationName is not null);
+        RuleFor(a => a.AdapterComponentId).ObjectId();
+        RuleFor(a => a.TransformerComponentId).ObjectId();
+        RuleFor(a => a.SecretId).ObjectId();
+        RuleFor(a => a.Fields).Fields();
+        RuleFor(a => a.Outbound).SetValidator(new SideInputValidator(Direction.Outbound)!);
+        RuleFor(a => a.Inbound).SetValidator(new SideInputValidator(Direction.Inbound)!);
+    }
+}
