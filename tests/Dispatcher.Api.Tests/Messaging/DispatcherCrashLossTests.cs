@@ -49,7 +49,7 @@ public sealed class DispatcherCrashLossTests
     {
         await RunAsync(nameof(A_killed_dispatcher_process_loses_no_dispatch_after_a_new_instance_takes_over), settings =>
         {
-            var child = LossDispatcherProcess.Start(settings);
+            var child = DispatcherProcess.Start(settings);
             return Task.FromResult(new Instance(child.KillAsync, () => child.Output, child.DisposeAsync));
         });
     }
@@ -59,7 +59,7 @@ public sealed class DispatcherCrashLossTests
     {
         await RunAsync(nameof(A_dispatcher_process_stopped_gracefully_mid_stream_loses_no_dispatch_after_a_new_instance_takes_over), settings =>
         {
-            var child = LossDispatcherProcess.Start(settings);
+            var child = DispatcherProcess.Start(settings);
             return Task.FromResult(new Instance(() => child.TerminateAsync(TimeSpan.FromSeconds(45)), () => child.Output, child.DisposeAsync));
         });
     }

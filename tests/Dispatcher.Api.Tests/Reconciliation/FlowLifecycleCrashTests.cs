@@ -125,8 +125,8 @@ public sealed class FlowLifecycleCrashTests
         // a POST still being created (not committed yet) for orphans — what the grace period is for.
         var bigIds = new List<string>();
         string survivorId;
-        var first = await LifecycleDispatcherProcess.StartAsync(settings, StartTimeout);
-        LifecycleDispatcherProcess? second = null;
+        var first = await DispatcherProcess.StartAnsweringAsync(settings, StartTimeout, embeddedDefaults: true);
+        DispatcherProcess? second = null;
         try
         {
             using var client = first.ClientFor(Tenant, TimeSpan.FromMinutes(3));
@@ -154,7 +154,7 @@ public sealed class FlowLifecycleCrashTests
 
             settings["Reconciler:OrphanGracePeriod"] = "00:00:00";
             var restarted = clock.Elapsed;
-            second = await LifecycleDispatcherProcess.StartAsync(settings, StartTimeout);
+            second = await DispatcherProcess.StartAnsweringAsync(settings, StartTimeout, embeddedDefaults: true);
             await Progress($"second instance (pid {second.Id}) answering {(clock.Elapsed - restarted).TotalSeconds:F1} s after the restart");
 
             await WaitUntilAsync(store, s => s.Clean && s.Lease?.HeldBy(second.Id) == true, SettleTimeout, "the runner has drained the work");
@@ -211,7 +211,7 @@ public sealed class FlowLifecycleCrashTests
 
     /// <summary>Sends <c>DELETE</c> for every one of <paramref name="ids"/> at once and kills the process at <paramref name="killPoint"/>; says what happened.</summary>
     private static async Task<string> DeleteAndKillAsync(
-        KillPoint killPoint, HttpClient client, LifecycleDispatcherProcess process, LifecycleStore store, IReadOnlyList<string> ids)
+        KillPoint killPoint, HttpClient client, DispatcherProcess process, LifecycleStore store, IReadOnlyList<string> ids)
     {
         var paths = ids.Select(id => new Uri($"/dispatches/{id}", UriKind.Relative)).ToList();
         var watch = Stopwatch.StartNew();
