@@ -231,70 +231,40 @@ public sealed class ReconcileRun(int configurations, int runs, int pageSize, str
         var marked = store is not null && idOf is not null;
         long flows = 0;
 
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = database, Pooling = false }.ToString());
-        connection.Open();
-        using var transaction = connection.BeginTransaction();
-        using var insert = connection.CreateCommand();
-        insert.CommandText = "INSERT INTO configurations (id, tenant, version, created_at, updated_at, document) VALUES ($id, $tenant, 1, $at, $at, $document)";
-        var id = insert.Parameters.Add("$id", SqliteType.Text);
-        var tenant = insert.Parameters.Add("$tenant", SqliteType.Text);
-        var at = insert.Parameters.Add("$at", SqliteType.Integer);
-        var document = insert.Parameters.Add("$document", SqliteType.Text);
-        using var source = connection.CreateCommand();
-        source.CommandText = "INSERT INTO configuration_sources (flow_id, configuration_id) VALUES ($flow, $configuration)";
-        var flow = source.Parameters.Add("$flow", SqliteType.Text);
-        var owner = source.Parameters.Add("$configuration", SqliteType.Text);
-        var created = new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
-
-        foreach (var generated in ConfigurationMix.Generate(count, idSpace: 0x5e, flowPrefix: "5d"))
+        var specs = ConfigurationMix.Generate(count, idSpace: 0x5e, flowPrefix: "5d").Select(generated => generated with
         {
-            var apps = new List<AppSpec>(generated.Apps.Count);
-            foreach (var app in generated.Apps)
-            {
-                apps.Add(app with
+            Apps =
+            [
+                .. generated.Apps.Select(app => app with
                 {
-                    Outbound = app.Outbound with { Flows = [.. app.Outbound.Flows.Select(c => c with { FlowId = NewFlow(c, app.Outbound.Active, outbound: true) })] },
-                    Inbound = app.Inbound with { Flows = [.. app.Inbound.Flows.Select(c => c with { FlowId = NewFlow(c, app.Inbound.Active, outbound: false) })] },
-                });
-            }
-
-            var spec = generated with { Apps = apps };
-            id.Value = spec.Id;
-            tenant.Value = spec.Tenant;
-            at.Value = created.ToUnixTimeMilliseconds();
-            document.Value = Seeder.Document(spec, created);
-            insert.ExecuteNonQuery();
-            owner.Value = spec.Id;
-            foreach (var outboundFlow in spec.Apps.SelectMany(a => a.Outbound.Flows))
-            {
-                flow.Value = outboundFlow.FlowId;
-                source.ExecuteNonQuery();
-            }
-
-            string NewFlow(ConnectionSpec connectionSpec, bool active, bool outbound)
-            {
-                flows++;
-                var status = active && outbound ? "active" : "inactive";
-                if (!marked)
-                {
-                    return fake.AddFlow(ServiceToken, status, connectionSpec.AdapterAction);
-                }
-
-                var flowDocument = new JsonObject
-                {
-                    ["name"] = $"{connectionSpec.AdapterAction} ({connectionSpec.Id})",
-                    ["description"] = $"This flow was automatically generated (dispatcher: configuration {generated.Id} connection {connectionSpec.Id})",
-                    ["graph"] = new JsonObject
-                    {
-                        ["nodes"] = new JsonArray(new JsonObject { ["id"] = "step_1", ["componentId"] = "5d2484d2a422ca001bda5690", ["function"] = connectionSpec.AdapterAction }),
-                        ["edges"] = new JsonArray(),
-                    },
-                };
-                return (string)idOf!.GetValue(store!.Invoke(fake, [flowDocument, ServiceToken, status]))!;
-            }
-        }
-
-        transaction.Commit();
+                    Outbound = app.Outbound with { Flows = [.. app.Outbound.Flows.Select(c => c with { FlowId = NewFlow(generated, c, app.Outbound.Active, outbound: true) })] },
+                    Inbound = app.Inbound with { Flows = [.. app.Inbound.Flows.Select(c => c with { FlowId = NewFlow(generated, c, app.Inbound.Active, outbound: false) })] },
+                }),
+            ],
+        });
+        Seeder.Seed(database, specs);
         return (flows, marked);
+
+        string NewFlow(ConfigurationSpec generated, ConnectionSpec connectionSpec, bool active, bool outbound)
+        {
+            flows++;
+            var status = active && outbound ? "active" : "inactive";
+            if (!marked)
+            {
+                return fake.AddFlow(ServiceToken, status, connectionSpec.AdapterAction);
+            }
+
+            var flowDocument = new JsonObject
+            {
+                ["name"] = $"{connectionSpec.AdapterAction} ({connectionSpec.Id})",
+                ["description"] = $"This flow was automatically generated (dispatcher: configuration {generated.Id} connection {connectionSpec.Id})",
+                ["graph"] = new JsonObject
+                {
+                    ["nodes"] = new JsonArray(new JsonObject { ["id"] = "step_1", ["componentId"] = "5d2484d2a422ca001bda5690", ["function"] = connectionSpec.AdapterAction }),
+                    ["edges"] = new JsonArray(),
+                },
+            };
+            return (string)idOf!.GetValue(store!.Invoke(fake, [flowDocument, ServiceToken, status]))!;
+        }
     }
 }

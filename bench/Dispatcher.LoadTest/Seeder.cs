@@ -17,7 +17,12 @@ namespace Dispatcher.LoadTest;
 /// </summary>
 public static class Seeder
 {
-    public static TimeSpan Seed(string databasePath, int count)
+    /// <summary>Seeds <paramref name="count"/> configurations of the standard mix (<see cref="ConfigurationMix"/>).</summary>
+    public static TimeSpan Seed(string databasePath, int count) =>
+        Seed(databasePath, ConfigurationMix.Generate(count, idSpace: 0x5e, flowPrefix: "5d"));
+
+    /// <summary>Seeds <paramref name="specs"/> in one transaction; returns how long it took.</summary>
+    public static TimeSpan Seed(string databasePath, IEnumerable<ConfigurationSpec> specs)
     {
         var watch = Stopwatch.StartNew();
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = false }.ToString());
@@ -38,7 +43,7 @@ public static class Seeder
         var owner = source.Parameters.Add("$configuration", SqliteType.Text);
         var created = new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
 
-        foreach (var spec in ConfigurationMix.Generate(count, idSpace: 0x5e, flowPrefix: "5d"))
+        foreach (var spec in specs)
         {
             id.Value = spec.Id;
             tenant.Value = spec.Tenant;
