@@ -12,6 +12,16 @@ public enum DispatchDestinationMode
     SharedQueue = 2,
 }
 
+/// <summary>The RabbitMQ queue type of the durable queues the service declares (see docs/decisions/0014-queue-type.md).</summary>
+public enum QueueType
+{
+    /// <summary>Classic queues, declared without <c>x-queue-type</c> (default: what the platform's own clients declare).</summary>
+    Classic = 1,
+
+    /// <summary>Quorum queues (<c>x-queue-type=quorum</c>): replicated; never exclusive or auto-delete.</summary>
+    Quorum = 2,
+}
+
 /// <summary>Settings of the message broker side (section <c>Messaging</c>).</summary>
 public sealed class MessagingOptions
 {
@@ -53,6 +63,12 @@ public sealed class MessagingOptions
     /// <summary>The shared queue used with <see cref="DispatchDestinationMode.SharedQueue"/>.</summary>
     [Required]
     public string SharedQueue { get; set; } = "sdf-adapter";
+
+    /// <summary>
+    /// The type of the durable queues the service declares: its input queues, their error and skipped queues and the
+    /// dispatch queues (per flow or shared). Temporary per-instance queues stay classic (auto-delete).
+    /// </summary>
+    public QueueType QueueType { get; set; } = QueueType.Classic;
 
     /// <summary>Messages fetched ahead per consumer.</summary>
     [Range(1, 10_000)]

@@ -21,6 +21,7 @@ internal static class MessagingServiceCollectionExtensions
         services.AddOptions<MessagingOptions>().Bind(section).ValidateDataAnnotations()
             .Validate(o => !o.UsesRabbitMq || Uri.TryCreate(o.RabbitMqUrl, UriKind.Absolute, out var uri) && uri.Scheme is "amqp" or "amqps",
                 "Messaging:RabbitMqUrl must be an amqp:// or amqps:// URL.")
+            .Validate(o => Enum.IsDefined(o.QueueType), "Messaging:QueueType must be Classic or Quorum.")
             .ValidateOnStart();
         var options = section.Get<MessagingOptions>() ?? new MessagingOptions();
         services.AddSingleton(sp => new OihEventReader(sp.GetRequiredService<IOptions<MessagingOptions>>().Value));
@@ -39,6 +40,8 @@ internal static class MessagingServiceCollectionExtensions
             services.AddSingleton<IDispatchDestinations>(sp => sp.GetRequiredService<RabbitMqDispatchPublisher>());
             services.AddSingleton<ErrorQueueRedriver>();
             services.AddSingleton<IErrorQueues>(sp => sp.GetRequiredService<ErrorQueueRedriver>());
+            // Before the bus: a queue of the wrong type stops the start with one message instead of failing endpoints.
+            services.AddHostedService<QueueTypeCheck>();
         }
         else
         {

@@ -84,6 +84,11 @@ public sealed class RecordChangedConsumerDefinition : ConsumerDefinition<RecordC
         if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
         {
             rabbit.PrefetchCount = _options.PrefetchCount;
+            if (_options.QueueType == QueueType.Quorum)
+            {
+                // MassTransit gives the endpoint's _error and _skipped queues the same queue arguments.
+                rabbit.SetQuorumQueue();
+            }
         }
 
         // The reason in the error queue is the whole failure, not only its innermost exception.

@@ -28,6 +28,8 @@ public sealed partial class RabbitMqDispatchPublisher(
     private readonly MessagingOptions _options = options.Value;
     private readonly SemaphoreSlim _connectLock = new(1, 1);
     private readonly ConcurrentDictionary<FlowId, bool> _ensured = new();
+    // Logged once per queue: every event for it fails the same way (the reason also goes with the event to the error queue).
+    private readonly ConcurrentDictionary<string, bool> _mismatchLogged = new();
     private IConnection? _connection;
     private IChannel[] _channels = [];
     private IChannel? _topology;
@@ -191,8 +193,24 @@ public sealed partial class RabbitMqDispatchPublisher(
         var queue = _options.Destination == DispatchDestinationMode.SharedQueue ? _options.SharedQueue : routingKey;
         // The exchange too (idempotent): a binding to an exchange that went away would fail with 404 for ever.
         await channel.ExchangeDeclareAsync(_options.Exchange, ExchangeType.Topic, durable: true, autoDelete: false, cancellationToken: cancellationToken);
-        // The event bus's own default flags, so its client can consume the queue by subscribing under that name.
-        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments: null, cancellationToken: cancellationToken);
+        // The event bus's own default flags, so its client can consume the queue by subscribing under that name; the
+        // queue type as configured (docs/decisions/0014-queue-type.md).
+        try
+        {
+            await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false,
+                arguments: QueueTypes.Arguments(_options.QueueType), cancellationToken: cancellationToken);
+        }
+        catch (Exception e) when (QueueTypes.IsTypeMismatch(e))
+        {
+            var message = QueueTypes.MismatchMessage(queue, _options.QueueType, e);
+            if (_mismatchLogged.TryAdd(queue, true))
+            {
+                LogQueueTypeMismatch(message);
+            }
+
+            throw new QueueTypeMismatchException([message]);
+        }
+
         await channel.QueueBindAsync(queue, _options.Exchange, routingKey, arguments: null, cancellationToken: cancellationToken);
         _ensured[flowId] = true;
     }
@@ -432,6 +450,9 @@ public sealed partial class RabbitMqDispatchPublisher(
 
     [LoggerMessage(LogLevel.Warning, "{Lost} of {Total} dispatches of an event were lost with the broker connection; publishing them again (same ids) once it is back")]
     private partial void LogWaitingForConnection(int lost, int total);
+
+    [LoggerMessage(LogLevel.Error, "{Message}")]
+    private partial void LogQueueTypeMismatch(string message);
 
     [LoggerMessage(LogLevel.Information, "Dispatch publisher connected to {Endpoint}")]
     private partial void LogConnected(string endpoint);

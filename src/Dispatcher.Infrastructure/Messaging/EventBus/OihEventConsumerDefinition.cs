@@ -5,7 +5,8 @@ namespace Dispatcher.Infrastructure.Messaging.EventBus;
 
 /// <summary>
 /// The endpoint policy of <see cref="OihEventConsumer"/>: the ecosystem's queue and bindings declared with its own
-/// flags (durable, not exclusive, not auto-delete, no arguments), raw JSON without a content type (read by
+/// flags (durable, not exclusive, not auto-delete, no arguments; <c>x-queue-type=quorum</c> with
+/// <see cref="QueueType.Quorum"/>), raw JSON without a content type (read by
 /// <see cref="EventBusSerializerFactory"/>, which never fails), bounded concurrency, retries with
 /// backoff that skip permanent failures, and then the error queue with the whole failure as the reason.
 /// </summary>
@@ -44,6 +45,11 @@ public sealed class OihEventConsumerDefinition : ConsumerDefinition<OihEventCons
         if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
         {
             rabbit.PrefetchCount = _options.PrefetchCount;
+            if (_options.QueueType == QueueType.Quorum)
+            {
+                // MassTransit gives the endpoint's _error and _skipped queues the same queue arguments.
+                rabbit.SetQuorumQueue();
+            }
             foreach (var eventName in new[] { _options.CreatedEvent, _options.UpdatedEvent, _options.DeletedEvent })
             {
                 rabbit.Bind(_options.Exchange, binding =>
