@@ -16,6 +16,8 @@ public sealed class ConfigurationValidationTests
     [TestCase("Messaging:RabbitMqUrl", "http://x", "Messaging:RabbitMqUrl must be an amqp:// or amqps:// URL.")]
     [TestCase("Messaging:PrefetchCount", "0", "*PrefetchCount*")]
     [TestCase("Messaging:PrefetchCount", "many", "Failed to convert configuration value * at 'Messaging:PrefetchCount'*")]
+    [TestCase("Messaging:QueueType", "stream", "Failed to convert configuration value * at 'Messaging:QueueType'*")]
+    [TestCase("Messaging:QueueType", "7", "Messaging:QueueType must be Classic or Quorum.")]
     [TestCase("Storage:Sqlite:BusyTimeoutMilliseconds", "-1", "*BusyTimeoutMilliseconds*")]
     [TestCase("Storage:MongoDb:ConnectionString", "not-mongo", "Storage:MongoDb:ConnectionString is not a valid MongoDB connection string.")]
     [TestCase("FlowRegistry:Standalone:TransitionDelay", "-00:00:01", "FlowRegistry:Standalone:TransitionDelay must not be negative.")]
