@@ -3,7 +3,7 @@ using Dispatcher.Application.Configurations.Provisioning;
 using Dispatcher.Application.Configurations.Reconciliation;
 using Dispatcher.Application.Configurations.Validation;
 using Dispatcher.Application.Dispatching;
-using Dispatcher.Domain.Routing;
+using Dispatcher.Application.Routing;
 using FluentValidation;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -22,6 +22,7 @@ public static class DependencyInjection
             filter: result => result.ValidatorType.GetConstructor(Type.EmptyTypes) is not null,
             includeInternalTypes: true);
         services.AddSingleton<RoutingTable>();
+        services.AddSingleton<IRoutingEngine>(provider => provider.GetRequiredService<RoutingTable>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<FlowProvisioningOptions>()
             .BindConfiguration(FlowProvisioningOptions.Section)

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Dispatcher.Api.Tests.Messaging;
 using Dispatcher.Api.Tests.Support;
 using Dispatcher.Application.Abstractions;
+using Dispatcher.Application.Routing;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Domain.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -200,7 +201,7 @@ public sealed class PreviewTests
             .Build();
 
         var preview = Application.Configurations.Preview.DispatchPreviewer.Preview(
-            configuration, Dispatcher.Testing.RecordEvents.From("source-flow", Operation.Create));
+            new RoutingTable(), configuration, Dispatcher.Testing.RecordEvents.From("source-flow", Operation.Create));
 
         preview.Outcome.Should().Be("NoMatchingTarget");
         preview.Reason.Should().Be($"No other app has a provisioned inbound CREATE connection for schema {Person}: 1 active connection(s) have no flow yet (the reconciler creates them).");

@@ -2,6 +2,7 @@ using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Configurations.Provisioning;
 using Dispatcher.Application.Configurations.Reconciliation;
 using Dispatcher.Application.Dispatching;
+using Dispatcher.Application.Routing;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Domain.Routing;
 using Dispatcher.Testing;

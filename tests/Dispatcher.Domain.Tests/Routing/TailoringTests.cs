@@ -20,7 +20,7 @@ public sealed class TailoringTests
     {
         var recordEvent = RecordEvents.From(SnazzyOut, Operation.Update, UpdateMeta);
 
-        var dispatches = RoutingTable.Build([ThreeAppExample.Build()]).Route(recordEvent).Dispatches().ToList();
+        var dispatches = RoutingPolicy.Route(ThreeAppExample.Build(), recordEvent).Dispatches().ToList();
 
         dispatches.Select(d => (d.Target.FlowId.Value, d.TailoredMeta().ToJson())).Should().Equal(
             (WiceUpdate, """{"domainId":"5d9b","schema":"person","flowId":"snazzy-out","oihUid":"65f000000000000000000001","applicationUid":"wice5678","recordUid":"efgh"}"""),
@@ -101,7 +101,7 @@ public sealed class TailoringTests
     public void Repeated_tailoring_gives_equal_metas()
     {
         var recordEvent = RecordEvents.From(SnazzyOut, Operation.Update, UpdateMeta);
-        var dispatch = RoutingTable.Build([ThreeAppExample.Build()]).Route(recordEvent).Dispatches().First();
+        var dispatch = RoutingPolicy.Route(ThreeAppExample.Build(), recordEvent).Dispatches().First();
 
         var first = dispatch.TailoredMeta().ToJson();
         var second = dispatch.TailoredMeta().ToJson();

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Common.Errors;
 using Dispatcher.Application.Dispatching;
+using Dispatcher.Application.Routing;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Domain.Routing;
 using Mediator;
@@ -12,8 +13,7 @@ namespace Dispatcher.Application.Configurations.Preview;
 
 /// <summary>
 /// A dry run: what the service would send for <paramref name="Event"/> if it arrived now, computed from the stored
-/// configuration by the domain's <see cref="RoutingPolicy"/>; events go through the compiled
-/// <see cref="RoutingTable"/>, which a property test keeps in agreement with the policy. Reads only: no flow is
+/// configuration by the routing engine events go through (<see cref="IRoutingEngine"/>). Reads only: no flow is
 /// started, nothing is published. <see cref="NotFoundException"/> when the configuration is missing or another tenant's.
 /// </summary>
 /// <param name="Tenant">The caller's tenant.</param>
@@ -83,27 +83,29 @@ public sealed record SkippedTarget(
     string AppId, string ApplicationUid, string ApplicationName, string ConnectionId, string? FlowId, string Reason, string Explanation);
 
 /// <summary>Handles <see cref="PreviewDispatch"/>.</summary>
-public sealed class PreviewDispatchHandler(IConfigurationRepository repository) : IQueryHandler<PreviewDispatch, DispatchPreview>
+public sealed class PreviewDispatchHandler(IConfigurationRepository repository, IRoutingEngine routing)
+    : IQueryHandler<PreviewDispatch, DispatchPreview>
 {
     /// <inheritdoc />
     public async ValueTask<DispatchPreview> Handle(PreviewDispatch query, CancellationToken cancellationToken)
     {
         var configuration = await repository.RequireAsync(query.Tenant, query.ConfigurationId, cancellationToken);
-        return DispatchPreviewer.Preview(configuration, query.Event);
+        return DispatchPreviewer.Preview(routing, configuration, query.Event);
     }
 }
 
-/// <summary>Builds a <see cref="DispatchPreview"/>: the routing decision of <see cref="RoutingPolicy"/>, explained.</summary>
+/// <summary>Builds a <see cref="DispatchPreview"/>: the routing engine's decision, explained.</summary>
 public static class DispatchPreviewer
 {
-    /// <summary>Previews <paramref name="recordEvent"/> in <paramref name="configuration"/>.</summary>
-    public static DispatchPreview Preview(Configuration configuration, RecordEvent recordEvent)
+    /// <summary>Previews <paramref name="recordEvent"/> in <paramref name="configuration"/>, routed by <paramref name="routing"/>.</summary>
+    public static DispatchPreview Preview(IRoutingEngine routing, Configuration configuration, RecordEvent recordEvent)
     {
+        ArgumentNullException.ThrowIfNull(routing);
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(recordEvent);
 
-        // The decision itself is the routing policy's; everything below only explains it.
-        var result = RoutingPolicy.Route(configuration, recordEvent);
+        // The decision itself is the engine's, as for a real event; everything below only explains it.
+        var result = routing.Route(configuration, recordEvent);
         var operation = OperationText(recordEvent.Operation);
         var flow = recordEvent.SourceFlowId.Value;
         var source = FindSource(configuration, recordEvent.SourceFlowId);

@@ -1,7 +1,7 @@
 using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Configurations.Models;
+using Dispatcher.Application.Routing;
 using Dispatcher.Domain.Configurations;
-using Dispatcher.Domain.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

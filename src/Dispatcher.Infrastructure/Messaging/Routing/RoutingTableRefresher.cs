@@ -1,6 +1,6 @@
 using Dispatcher.Application.Abstractions;
 using Dispatcher.Application.Dispatching;
-using Dispatcher.Domain.Routing;
+using Dispatcher.Application.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
