@@ -23,7 +23,9 @@ namespace Dispatcher.Testing;
 /// <item>No storage, no API, no event-bus (<c>dispatch.&lt;flowId&gt;</c> queue) messages, no hop limit, no retries or
 /// error queue: a message that the real service would reject (a flow id that is not 1–64 characters of letters,
 /// digits, <c>_</c> or <c>-</c>; an undefined operation) makes the consumer throw, so the harness sees a fault.</item>
-/// <item>Configurations change only through <see cref="Upsert"/> and <see cref="Remove"/>.</item>
+/// <item>Configurations change only through <see cref="Upsert"/> and <see cref="Remove"/>. The stand-in keeps the
+/// instances it is given and routes by their current state, so call <see cref="Upsert"/> after changing one anyway (the
+/// real service only sees a change when it hears of it).</item>
 /// </list>
 /// Each copy is published with the message id the real service gives that event's dispatch to that flow
 /// (deterministic from <see cref="RecordChanged.EventId"/> and the target flow) and the incoming correlation id
