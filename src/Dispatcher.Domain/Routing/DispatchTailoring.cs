@@ -32,7 +32,7 @@ public static class DispatchTailoring
     {
         ArgumentNullException.ThrowIfNull(source);
         var index = source.RefIndex(target.Value);
-        return index >= 0 ? source.Refs[index].RecordUid : null;
+        return index >= 0 ? source.RefRecordUid(index) : null;
     }
 
     /// <summary>
@@ -43,11 +43,11 @@ public static class DispatchTailoring
     public static RecordMeta Tailor(RecordMeta source, ApplicationUid target, string? recordUid)
     {
         ArgumentNullException.ThrowIfNull(source);
-        var sourceFields = source.Fields;
+        var sourceFields = source.FieldSpan;
         var kept = 0;
-        for (var i = 0; i < sourceFields.Count; i++)
+        foreach (var field in sourceFields)
         {
-            if (Keeps(sourceFields[i].Key))
+            if (Keeps(field.Key))
             {
                 kept++;
             }
@@ -55,11 +55,11 @@ public static class DispatchTailoring
 
         var fields = new KeyValuePair<string, JsonElement>[kept + (recordUid is null ? 1 : 2)];
         var next = 0;
-        for (var i = 0; i < sourceFields.Count; i++)
+        foreach (var field in sourceFields)
         {
-            if (Keeps(sourceFields[i].Key))
+            if (Keeps(field.Key))
             {
-                fields[next++] = sourceFields[i];
+                fields[next++] = field;
             }
         }
 
@@ -79,7 +79,7 @@ public static class DispatchTailoring
     private static JsonElement RecordUidElement(RecordMeta source, string applicationUid, string recordUid)
     {
         var index = source.RefIndex(applicationUid);
-        return index >= 0 && string.Equals(source.Refs[index].RecordUid, recordUid, StringComparison.Ordinal)
+        return index >= 0 && string.Equals(source.RefRecordUid(index), recordUid, StringComparison.Ordinal)
             ? source.RefRecordUidElement(index)
             : StringElement(recordUid);
     }

@@ -88,6 +88,12 @@ public sealed class RecordMeta
         return null;
     }
 
+    /// <summary>The fields as a span (no interface calls: tailoring reads them for every copy).</summary>
+    internal ReadOnlySpan<KeyValuePair<string, JsonElement>> FieldSpan => _fields;
+
+    /// <summary>The record uid of <see cref="Refs"/>[<paramref name="index"/>].</summary>
+    internal string RefRecordUid(int index) => _refs[index].RecordUid;
+
     /// <summary>Metadata made of <paramref name="fields"/> as they are (already cloned), without refs.</summary>
     internal static RecordMeta FromTailoredFields(KeyValuePair<string, JsonElement>[] fields) => new(fields, []);
 
