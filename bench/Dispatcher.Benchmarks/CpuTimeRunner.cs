@@ -38,7 +38,7 @@ public static partial class CpuTimeRunner
         foreach (var size in (int[])[10, 1_000, 100_000])
         {
             var configurations = DomainMix.Configurations(size);
-            var table = RoutingTable.Build(configurations);
+            var table = DomainMix.BuildTable(configurations);
             foreach (var fanOut in (int[])[1, 3, 10])
             {
                 var routing = new RoutingBenchmarks { Configurations = size, FanOut = fanOut };
@@ -77,7 +77,7 @@ public static partial class CpuTimeRunner
             {
                 for (var rep = 1; rep <= repetitions; rep++)
                 {
-                    var (ns, bytes) = Once(() => RoutingTable.Build(configurations).SourceCount);
+                    var (ns, bytes) = Once(() => DomainMix.BuildTable(configurations).SourceCount);
                     Record(new Sample(nameof(TableMaintenanceBenchmarks), nameof(TableMaintenanceBenchmarks.Build), size, 0, rep, ns, bytes));
                 }
 

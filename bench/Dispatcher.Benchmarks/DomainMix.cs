@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Dispatcher.Application.Routing;
 using Dispatcher.Bench;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Domain.Routing;
@@ -16,6 +17,18 @@ public static class DomainMix
 
     private static (int Count, Configuration[] Configurations, RoutingTable Table)? _last;
 
+    /// <summary>A table of <paramref name="configurations"/>, filled as the service's loader fills it (one upsert each).</summary>
+    public static RoutingTable BuildTable(IEnumerable<Configuration> configurations)
+    {
+        var table = new RoutingTable();
+        foreach (var configuration in configurations)
+        {
+            table.Upsert(configuration);
+        }
+
+        return table;
+    }
+
     /// <summary>
     /// The configurations and their table. The last size is kept: with the in-process toolchain (<c>--inProcess</c>),
     /// consecutive cases of the same size (BenchmarkDotNet orders cases by parameters) then share one 100,000-table
@@ -30,7 +43,7 @@ public static class DomainMix
 
         _last = null;
         var configurations = Configurations(count);
-        var table = RoutingTable.Build(configurations);
+        var table = BuildTable(configurations);
         _last = (count, configurations, table);
         return (configurations, table);
     }

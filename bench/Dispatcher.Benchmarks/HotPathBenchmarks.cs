@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Dispatcher.Application.Dispatching;
+using Dispatcher.Application.Routing;
 using Dispatcher.Domain.Routing;
 using Dispatcher.Infrastructure.Messaging.Dispatch;
 using RabbitMQ.Client;

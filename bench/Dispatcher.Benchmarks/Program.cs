@@ -9,7 +9,7 @@ if (args.Length > 0 && args[0] == "table-memory")
     var count = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000;
     var before = GC.GetTotalMemory(forceFullCollection: true);
     var watch = Stopwatch.StartNew();
-    var table = RoutingTable.Build(DomainMix.Configurations(count));
+    var table = DomainMix.BuildTable(DomainMix.Configurations(count));
     var elapsed = watch.Elapsed;
     var after = GC.GetTotalMemory(forceFullCollection: true);
     Console.WriteLine(

@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using Dispatcher.Application.Routing;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Domain.Routing;
 
@@ -32,7 +33,7 @@ public class TableMaintenanceBenchmarks
     public void SetupUpsert()
     {
         _configurations = DomainMix.Configurations(Configurations);
-        _table = RoutingTable.Build(_configurations);
+        _table = DomainMix.BuildTable(_configurations);
         // A hub configuration (every 10th): its change touches the most entries a realistic configuration has.
         _original = _configurations[Configurations / 2 / 10 * 10];
         _changed = DomainMix.ToDomain(Dispatcher.Bench.ConfigurationMix.Generate(Configurations).ElementAt(Configurations / 2 / 10 * 10));
@@ -42,7 +43,7 @@ public class TableMaintenanceBenchmarks
 
     /// <summary>Builds a table from every configuration.</summary>
     [Benchmark]
-    public RoutingTable Build() => RoutingTable.Build(_configurations);
+    public RoutingTable Build() => DomainMix.BuildTable(_configurations);
 
     /// <summary>Applies one change (an app's inbound side switched off, then on again: alternating versions).</summary>
     [Benchmark]

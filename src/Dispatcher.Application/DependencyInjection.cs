@@ -4,6 +4,7 @@ using Dispatcher.Application.Configurations.Reconciliation;
 using Dispatcher.Application.Configurations.Validation;
 using Dispatcher.Application.Dispatching;
 using Dispatcher.Application.Ports;
+using Dispatcher.Application.Routing;
 using Dispatcher.Domain.Routing;
 using FluentValidation;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,6 +24,7 @@ public static class DependencyInjection
             filter: result => result.ValidatorType.GetConstructor(Type.EmptyTypes) is not null,
             includeInternalTypes: true);
         services.AddSingleton<RoutingTable>();
+        services.AddSingleton<IRoutingEngine>(provider => provider.GetRequiredService<RoutingTable>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<FlowProvisioningOptions>()
             .BindConfiguration(FlowProvisioningOptions.Section)

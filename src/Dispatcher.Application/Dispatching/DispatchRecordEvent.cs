@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Dispatcher.Application.Common.Errors;
 using Dispatcher.Application.Common.Telemetry;
 using Dispatcher.Application.Ports;
+using Dispatcher.Application.Routing;
 using Dispatcher.Domain.Routing;
 using Mediator;
 using Microsoft.Extensions.Options;
@@ -27,7 +28,7 @@ public sealed record DispatchResult(RoutingOutcome Outcome, int Dispatched);
 
 /// <summary>Handles <see cref="DispatchRecordEvent"/>.</summary>
 public sealed class DispatchRecordEventHandler(
-    RoutingTable routingTable,
+    IRoutingEngine routing,
     FlowActivation activation,
     IDispatchDestinations destinations,
     IDispatchPublisher publisher,
@@ -47,7 +48,7 @@ public sealed class DispatchRecordEventHandler(
 
         using var activity = StartRouteActivity(command);
         var started = Stopwatch.GetTimestamp();
-        var result = routingTable.Route(command.Event);
+        var result = routing.Route(command.Event);
         metrics.RoutingDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         RecordRouting(activity, result);
         if (result.Outcome != RoutingOutcome.Routed)

@@ -11,7 +11,7 @@ public readonly struct Dispatch
     {
         Source = source;
         Target = target;
-        RecordUid = source.Meta.RecordUidFor(target.ApplicationUid);
+        RecordUid = DispatchTailoring.RecordUidFor(source.Meta, target.ApplicationUid);
     }
 
     /// <summary>The event being dispatched (never changed).</summary>
@@ -20,9 +20,9 @@ public readonly struct Dispatch
     /// <summary>Where the copy goes.</summary>
     public RouteTarget Target { get; }
 
-    /// <summary>The record's id in the target app (from <c>meta.refs</c>), or null when the target has none yet.</summary>
+    /// <summary>The record's id in the target app (<see cref="DispatchTailoring.RecordUidFor"/>), or null when the target has none yet.</summary>
     public string? RecordUid { get; }
 
-    /// <summary>The metadata the target receives (see <see cref="RecordMeta.TailorFor"/>).</summary>
-    public RecordMeta TailoredMeta() => Source.Meta.TailorFor(Target.ApplicationUid, RecordUid);
+    /// <summary>The metadata the target receives (the rule: <see cref="DispatchTailoring"/>).</summary>
+    public RecordMeta TailoredMeta() => DispatchTailoring.Tailor(Source.Meta, Target.ApplicationUid, RecordUid);
 }

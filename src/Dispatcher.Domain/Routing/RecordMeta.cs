@@ -1,7 +1,5 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
-using Dispatcher.Domain.Configurations;
 
 namespace Dispatcher.Domain.Routing;
 
@@ -23,14 +21,10 @@ public sealed class RecordMeta
     /// <summary>Name of the field holding the source flow.</summary>
     public const string FlowIdField = "flowId";
 
-    // String elements of target app uids, built once per uid instance (routing targets are long-lived); weak, so a
-    // rebuilt routing table's strings take theirs with them.
-    private static readonly ConditionalWeakTable<string, StrongBox<JsonElement>> AppUidElements = new();
-
     private readonly KeyValuePair<string, JsonElement>[] _fields;
     private readonly RecordRef[] _refs;
 
-    // The refs' record uids as string elements (same order as _refs), built on the first TailorFor.
+    // The refs' record uids as string elements (same order as _refs), built when the first copy is tailored (see DispatchTailoring).
     private JsonElement[]? _refRecordUids;
 
     private RecordMeta(KeyValuePair<string, JsonElement>[] fields, RecordRef[] refs)
@@ -94,49 +88,17 @@ public sealed class RecordMeta
         return null;
     }
 
-    /// <summary>The record's id in <paramref name="applicationUid"/> according to <see cref="Refs"/>, or null.</summary>
-    public string? RecordUidFor(ApplicationUid applicationUid)
-    {
-        var index = RefIndex(applicationUid.Value);
-        return index >= 0 ? _refs[index].RecordUid : null;
-    }
+    /// <summary>The fields as a span (no interface calls: tailoring reads them for every copy).</summary>
+    internal ReadOnlySpan<KeyValuePair<string, JsonElement>> FieldSpan => _fields;
 
-    /// <summary>
-    /// The metadata a target app receives: every field except <c>applicationUid</c>, <c>recordUid</c> and
-    /// <c>refs</c> in original order, then <c>applicationUid</c> = the target, then <c>recordUid</c> when a ref for
-    /// the target exists. This instance is not changed.
-    /// </summary>
-    public RecordMeta TailorFor(ApplicationUid target, string? recordUid)
-    {
-        var kept = 0;
-        foreach (var field in _fields)
-        {
-            if (field.Key is not (ApplicationUidField or RecordUidField))
-            {
-                kept++;
-            }
-        }
+    /// <summary>The record uid of <see cref="Refs"/>[<paramref name="index"/>].</summary>
+    internal string RefRecordUid(int index) => _refs[index].RecordUid;
 
-        var fields = new KeyValuePair<string, JsonElement>[kept + (recordUid is null ? 1 : 2)];
-        var next = 0;
-        foreach (var field in _fields)
-        {
-            if (field.Key is not (ApplicationUidField or RecordUidField))
-            {
-                fields[next++] = field;
-            }
-        }
+    /// <summary>Metadata made of <paramref name="fields"/> as they are (already cloned), without refs.</summary>
+    internal static RecordMeta FromTailoredFields(KeyValuePair<string, JsonElement>[] fields) => new(fields, []);
 
-        fields[next++] = new(ApplicationUidField, AppUidElement(target.Value));
-        if (recordUid is not null)
-        {
-            fields[next] = new(RecordUidField, RecordUidElement(target.Value, recordUid));
-        }
-
-        return new RecordMeta(fields, []);
-    }
-
-    private int RefIndex(string applicationUid)
+    /// <summary>The index in <see cref="Refs"/> of <paramref name="applicationUid"/>'s entry, or −1.</summary>
+    internal int RefIndex(string applicationUid)
     {
         var refs = _refs;
         for (var i = 0; i < refs.Length; i++)
@@ -150,21 +112,8 @@ public sealed class RecordMeta
         return -1;
     }
 
-    private static JsonElement AppUidElement(string applicationUid) =>
-        AppUidElements.GetValue(applicationUid, static uid => new StrongBox<JsonElement>(StringElement(uid))).Value;
-
-    // The usual record uid is the target's ref: its element is shared by all copies of this event.
-    private JsonElement RecordUidElement(string applicationUid, string recordUid)
-    {
-        var index = RefIndex(applicationUid);
-        if (index < 0 || !string.Equals(_refs[index].RecordUid, recordUid, StringComparison.Ordinal))
-        {
-            return StringElement(recordUid);
-        }
-
-        var elements = _refRecordUids ??= RefRecordUidElements();
-        return elements[index];
-    }
+    /// <summary>The record uid of <see cref="Refs"/>[<paramref name="index"/>] as a string element, shared by every copy of the event.</summary>
+    internal JsonElement RefRecordUidElement(int index) => (_refRecordUids ??= RefRecordUidElements())[index];
 
     private JsonElement[] RefRecordUidElements()
     {
@@ -181,7 +130,8 @@ public sealed class RecordMeta
             writer.WriteEndArray();
         }
 
-        var root = ParseValue(buffer.WrittenSpan);
+        var reader = new Utf8JsonReader(buffer.WrittenSpan);
+        var root = JsonElement.ParseValue(ref reader);
         var elements = new JsonElement[_refs.Length];
         var i = 0;
         foreach (var element in root.EnumerateArray())
@@ -190,35 +140,6 @@ public sealed class RecordMeta
         }
 
         return elements;
-    }
-
-    private static JsonElement StringElement(string value)
-    {
-        var encoded = JsonEncodedText.Encode(value);
-        var length = encoded.EncodedUtf8Bytes.Length + 2;
-        byte[]? rented = null;
-        var json = length <= 256 ? stackalloc byte[256] : (rented = ArrayPool<byte>.Shared.Rent(length));
-        try
-        {
-            json[0] = (byte)'"';
-            encoded.EncodedUtf8Bytes.CopyTo(json[1..]);
-            json[length - 1] = (byte)'"';
-            return ParseValue(json[..length]);
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
-    }
-
-    // Copies the JSON into a document of its own that needs no disposal.
-    private static JsonElement ParseValue(ReadOnlySpan<byte> json)
-    {
-        var reader = new Utf8JsonReader(json);
-        return JsonElement.ParseValue(ref reader);
     }
 
     private static RecordRef[] ParseRefs(JsonElement refs)

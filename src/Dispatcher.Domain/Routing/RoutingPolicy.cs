@@ -13,7 +13,8 @@ namespace Dispatcher.Domain.Routing;
 /// Each target flow at most once.</item>
 /// <item>Each target gets a tailored copy (<see cref="Dispatch"/>); the event is never changed.</item>
 /// </list>
-/// <see cref="RoutingTable"/> answers the same questions in O(1) over many configurations.
+/// The specification of routing: the dispatcher's routing engine (Dispatcher.Application's compiled routing table)
+/// answers the same questions in O(1) over many configurations, and a property test keeps the two equal.
 /// </summary>
 public static class RoutingPolicy
 {
@@ -56,24 +57,6 @@ public static class RoutingPolicy
         }
 
         return RoutingResult.For(recordEvent, RoutingOutcome.Routed, [.. targets]);
-    }
-
-    /// <summary>
-    /// Routes over several configurations: the one holding the source flow decides (flow ids are unique, so at
-    /// most one does).
-    /// </summary>
-    public static RoutingResult Route(IEnumerable<Configuration> configurations, RecordEvent recordEvent)
-    {
-        ArgumentNullException.ThrowIfNull(configurations);
-        foreach (var configuration in configurations)
-        {
-            if (FindSource(configuration, recordEvent.SourceFlowId) is not null)
-            {
-                return Route(configuration, recordEvent);
-            }
-        }
-
-        return RoutingResult.For(recordEvent, RoutingOutcome.UnknownSource, null);
     }
 
     private static (App App, Connection Connection)? FindSource(Configuration configuration, FlowId flowId)

@@ -31,7 +31,12 @@ public readonly struct RoutingResult
         }
     }
 
-    internal static RoutingResult For(RecordEvent source, RoutingOutcome outcome, RouteTarget[]? targets) =>
+    /// <summary>
+    /// The result of routing <paramref name="source"/>: <paramref name="targets"/> when <paramref name="outcome"/> is
+    /// <see cref="RoutingOutcome.Routed"/> and there is at least one (none gives <see cref="RoutingOutcome.NoMatchingTarget"/>),
+    /// else no targets. The array is kept, not copied (routing engines hand out cached arrays): it must not change.
+    /// </summary>
+    public static RoutingResult For(RecordEvent source, RoutingOutcome outcome, RouteTarget[]? targets) =>
         outcome == RoutingOutcome.Routed && targets is { Length: > 0 }
             ? new RoutingResult(source, outcome, targets)
             : new RoutingResult(source, outcome == RoutingOutcome.Routed ? RoutingOutcome.NoMatchingTarget : outcome, null);

@@ -8,7 +8,8 @@ namespace Dispatcher.Testing;
 /// <summary>
 /// The dispatcher's routing without the dispatcher: turns a <see cref="RecordChanged"/> into the
 /// <see cref="RecordDispatched"/> copies the real service sends for the configurations given, using the real routing
-/// (Dispatcher.Domain's <see cref="RoutingTable"/>, the same rules as <see cref="RoutingPolicy"/>). Registered on
+/// rules (Dispatcher.Domain's <see cref="RoutingPolicy"/>, the specification the service's routing engine is kept
+/// equal to) and tailoring rule (<see cref="DispatchTailoring"/>). Registered on
 /// MassTransit's test harness with
 /// <see cref="DispatcherStandInRegistration.AddDispatcherStandIn(MassTransit.IBusRegistrationConfigurator, IEnumerable{Configuration})"/>,
 /// it consumes <see cref="RecordChanged"/> and publishes the copies; on its own, <see cref="Dispatch"/> predicts them.
@@ -22,7 +23,9 @@ namespace Dispatcher.Testing;
 /// <item>No storage, no API, no event-bus (<c>dispatch.&lt;flowId&gt;</c> queue) messages, no hop limit, no retries or
 /// error queue: a message that the real service would reject (a flow id that is not 1–64 characters of letters,
 /// digits, <c>_</c> or <c>-</c>; an undefined operation) makes the consumer throw, so the harness sees a fault.</item>
-/// <item>Configurations change only through <see cref="Upsert"/> and <see cref="Remove"/>.</item>
+/// <item>Configurations change only through <see cref="Upsert"/> and <see cref="Remove"/>. The stand-in keeps the
+/// instances it is given and routes by their current state, so call <see cref="Upsert"/> after changing one anyway (the
+/// real service only sees a change when it hears of it).</item>
 /// </list>
 /// Each copy is published with the message id the real service gives that event's dispatch to that flow
 /// (deterministic from <see cref="RecordChanged.EventId"/> and the target flow) and the incoming correlation id
@@ -30,11 +33,19 @@ namespace Dispatcher.Testing;
 /// </remarks>
 public sealed class DispatcherStandIn
 {
-    private readonly RoutingTable _routing;
+    private readonly List<Configuration> _configurations = [];
+    private readonly Lock _lock = new();
 
     /// <summary>Creates a stand-in routing by <paramref name="configurations"/> (flow ids unique across them, as in the real service).</summary>
     /// <param name="configurations">The dispatch configurations, e.g. <see cref="ThreeAppExample.Build"/>.</param>
-    public DispatcherStandIn(IEnumerable<Configuration> configurations) => _routing = RoutingTable.Build(configurations);
+    public DispatcherStandIn(IEnumerable<Configuration> configurations)
+    {
+        ArgumentNullException.ThrowIfNull(configurations);
+        foreach (var configuration in configurations)
+        {
+            Upsert(configuration);
+        }
+    }
 
     /// <summary>
     /// The copies the dispatcher sends for <paramref name="changed"/>, in the real service's order (configuration
@@ -47,17 +58,59 @@ public sealed class DispatcherStandIn
     public IReadOnlyList<RecordDispatched> Dispatch(RecordChanged changed)
     {
         ArgumentNullException.ThrowIfNull(changed);
-        var result = _routing.Route(ContractMapping.ToRecordEvent(changed));
+        var result = Route(ContractMapping.ToRecordEvent(changed));
         return [.. result.Dispatches().Select(dispatch => ContractMapping.ToRecordDispatched(dispatch, changed.Operation))];
     }
 
-    /// <summary>Adds a configuration or replaces its previous state (as when the real service hears <see cref="ConfigurationChanged"/>).</summary>
+    /// <summary>
+    /// Adds a configuration or replaces its previous state (as when the real service hears <see cref="ConfigurationChanged"/>);
+    /// an older state (lower <see cref="Configuration.Version"/>) than the one held is ignored, as the service does.
+    /// </summary>
     /// <param name="configuration">The configuration.</param>
-    public void Upsert(Configuration configuration) => _routing.Upsert(configuration);
+    public void Upsert(Configuration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        lock (_lock)
+        {
+            var index = _configurations.FindIndex(c => c.Id == configuration.Id);
+            if (index < 0)
+            {
+                _configurations.Add(configuration);
+            }
+            else if (configuration.Version >= _configurations[index].Version)
+            {
+                _configurations[index] = configuration;
+            }
+        }
+    }
 
     /// <summary>Removes a configuration; unknown ids are ignored.</summary>
     /// <param name="configurationId">The configuration's id.</param>
-    public void Remove(ConfigurationId configurationId) => _routing.Remove(configurationId);
+    public void Remove(ConfigurationId configurationId)
+    {
+        lock (_lock)
+        {
+            _configurations.RemoveAll(c => c.Id == configurationId);
+        }
+    }
+
+    // The configuration holding the source flow decides (flow ids are unique, so at most one does).
+    private RoutingResult Route(RecordEvent recordEvent)
+    {
+        lock (_lock)
+        {
+            foreach (var configuration in _configurations)
+            {
+                var result = RoutingPolicy.Route(configuration, recordEvent);
+                if (result.Outcome != RoutingOutcome.UnknownSource)
+                {
+                    return result;
+                }
+            }
+        }
+
+        return RoutingResult.For(recordEvent, RoutingOutcome.UnknownSource, null);
+    }
 }
 
 /// <summary>

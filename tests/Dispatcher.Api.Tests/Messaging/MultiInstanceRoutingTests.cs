@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dispatcher.Api.Tests.Support;
+using Dispatcher.Application.Routing;
 using Dispatcher.Contracts;
 using Dispatcher.Domain.Routing;
 using Dispatcher.Infrastructure.Messaging.Contracts;

@@ -5,6 +5,7 @@ using Dispatcher.Api.Tests.Messaging;
 using Dispatcher.Api.Tests.Support;
 using Dispatcher.Application.Configurations.Validation;
 using Dispatcher.Application.Ports;
+using Dispatcher.Application.Routing;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Domain.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -205,7 +206,7 @@ public sealed class PreviewTests
             .Build();
 
         var preview = Application.Configurations.Preview.DispatchPreviewer.Preview(
-            configuration, Dispatcher.Testing.RecordEvents.From("source-flow", Operation.Create));
+            new RoutingTable(), configuration, Dispatcher.Testing.RecordEvents.From("source-flow", Operation.Create));
 
         preview.Outcome.Should().Be("NoMatchingTarget");
         preview.Reason.Should().Be($"No other app has a provisioned inbound CREATE connection for schema {Person}: 1 active connection(s) have no flow yet (the reconciler creates them).");

@@ -2,6 +2,7 @@ using Dispatcher.Application.Common.Errors;
 using Dispatcher.Application.Common.Telemetry;
 using Dispatcher.Application.Dispatching;
 using Dispatcher.Application.Ports;
+using Dispatcher.Application.Tests.Routing;
 using Dispatcher.Application.Tests.Support;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Domain.Routing;
@@ -43,7 +44,7 @@ public sealed class DispatchRecordEventHandlerTests
         var time = new FakeTimeProvider();
         var options = Options.Create(new DispatchOptions { MaxHops = 3 });
         _handler = new DispatchRecordEventHandler(
-            RoutingTable.Build([ThreeAppExample.Build()]),
+            RoutingTables.Of([ThreeAppExample.Build()]),
             Activations.For(flows.Object, time, options),
             destinations.Object, publisher.Object, NoDispatchNotifier.Instance, new DispatchLedger(time), options, new DispatcherMetrics());
         _publisher = publisher.Object;
@@ -58,7 +59,7 @@ public sealed class DispatchRecordEventHandlerTests
     private FakeTimeProvider _time = null!;
 
     private DispatchRecordEventHandler Announcing(IDispatchNotifier notifier, DispatchLedger ledger) => new(
-        RoutingTable.Build([ThreeAppExample.Build()]), _activation, _destinations, _publisher, notifier, ledger,
+        RoutingTables.Of([ThreeAppExample.Build()]), _activation, _destinations, _publisher, notifier, ledger,
         Options.Create(new DispatchOptions { MaxHops = 3 }), new DispatcherMetrics());
 
     [Test]
@@ -218,7 +219,7 @@ public sealed class DispatchRecordEventHandlerTests
         flows.Setup(f => f.GetStatusAsync(It.IsAny<FlowId>(), It.IsAny<FlowCallContext>(), It.IsAny<CancellationToken>())).ReturnsAsync(FlowStatus.Active);
         var options = Options.Create(new DispatchOptions());
         var handler = new DispatchRecordEventHandler(
-            RoutingTable.Build([ThreeAppExample.Build()]),
+            RoutingTables.Of([ThreeAppExample.Build()]),
             Activations.For(flows.Object, new FakeTimeProvider(), options),
             Mock.Of<IDispatchDestinations>(), publisher.Object, NoDispatchNotifier.Instance, new DispatchLedger(TimeProvider.System), options, metrics);
 

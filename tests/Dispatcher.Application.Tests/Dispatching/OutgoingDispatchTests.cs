@@ -1,4 +1,5 @@
 using Dispatcher.Application.Dispatching;
+using Dispatcher.Application.Tests.Routing;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Domain.Routing;
 using Dispatcher.Testing;
@@ -11,7 +12,7 @@ public sealed class OutgoingDispatchTests
     [Test]
     public void The_routing_key_is_computed_once_and_follows_a_changed_dispatch()
     {
-        var dispatches = RoutingTable.Build([ThreeAppExample.Build()])
+        var dispatches = RoutingTables.Of([ThreeAppExample.Build()])
             .Route(RecordEvents.From(SnazzyOut, Operation.Create)).Dispatches().ToList();
         var outgoing = new OutgoingDispatch(dispatches[0], Guid.Empty, "c", 1);
 

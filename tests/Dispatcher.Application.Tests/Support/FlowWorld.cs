@@ -1,16 +1,17 @@
+using ConfigurationRoot = Microsoft.Extensions.Configuration.ConfigurationBuilder;
 using Dispatcher.Application.Configurations.Provisioning;
 using Dispatcher.Application.Configurations.Reconciliation;
 using Dispatcher.Application.Dispatching;
 using Dispatcher.Application.Ports;
+using Dispatcher.Application.Routing;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Domain.Routing;
 using Dispatcher.Testing;
+using IConfiguration = Microsoft.Extensions.Configuration.IConfiguration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
-using ConfigurationRoot = Microsoft.Extensions.Configuration.ConfigurationBuilder;
-using IConfiguration = Microsoft.Extensions.Configuration.IConfiguration;
 
 namespace Dispatcher.Application.Tests.Support;
 

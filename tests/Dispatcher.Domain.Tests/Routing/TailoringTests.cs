@@ -20,7 +20,7 @@ public sealed class TailoringTests
     {
         var recordEvent = RecordEvents.From(SnazzyOut, Operation.Update, UpdateMeta);
 
-        var dispatches = RoutingTable.Build([ThreeAppExample.Build()]).Route(recordEvent).Dispatches().ToList();
+        var dispatches = RoutingPolicy.Route(ThreeAppExample.Build(), recordEvent).Dispatches().ToList();
 
         dispatches.Select(d => (d.Target.FlowId.Value, d.TailoredMeta().ToJson())).Should().Equal(
             (WiceUpdate, """{"domainId":"5d9b","schema":"person","flowId":"snazzy-out","oihUid":"65f000000000000000000001","applicationUid":"wice5678","recordUid":"efgh"}"""),
@@ -87,8 +87,8 @@ public sealed class TailoringTests
     {
         var recordEvent = RecordEvents.From(SnazzyOut, Operation.Update, UpdateMeta);
 
-        var meta = recordEvent.Meta.TailorFor(ApplicationUid.Parse("wice5678"), "other \"uid\" é");
-        var unknown = recordEvent.Meta.TailorFor(ApplicationUid.Parse("app <&'+>"), "x");
+        var meta = DispatchTailoring.Tailor(recordEvent.Meta, ApplicationUid.Parse("wice5678"), "other \"uid\" é");
+        var unknown = DispatchTailoring.Tailor(recordEvent.Meta, ApplicationUid.Parse("app <&'+>"), "x");
 
         meta.GetString("applicationUid").Should().Be("wice5678");
         meta.GetString("recordUid").Should().Be("other \"uid\" é");
@@ -101,13 +101,24 @@ public sealed class TailoringTests
     public void Repeated_tailoring_gives_equal_metas()
     {
         var recordEvent = RecordEvents.From(SnazzyOut, Operation.Update, UpdateMeta);
-        var dispatch = RoutingTable.Build([ThreeAppExample.Build()]).Route(recordEvent).Dispatches().First();
+        var dispatch = RoutingPolicy.Route(ThreeAppExample.Build(), recordEvent).Dispatches().First();
 
         var first = dispatch.TailoredMeta().ToJson();
         var second = dispatch.TailoredMeta().ToJson();
 
         second.Should().Be(first).And.Contain("\"recordUid\":\"efgh\"");
-        recordEvent.Meta.RecordUidFor(ApplicationUid.Parse("wice5678")).Should().Be("efgh");
-        recordEvent.Meta.RecordUidFor(ApplicationUid.Parse("nobody")).Should().BeNull();
+        DispatchTailoring.RecordUidFor(recordEvent.Meta, ApplicationUid.Parse("wice5678")).Should().Be("efgh");
+        DispatchTailoring.RecordUidFor(recordEvent.Meta, ApplicationUid.Parse("nobody")).Should().BeNull();
+    }
+
+    [Test]
+    public void The_rule_replaces_only_the_target_fields()
+    {
+        DispatchTailoring.Keeps("applicationUid").Should().BeFalse();
+        DispatchTailoring.Keeps("recordUid").Should().BeFalse();
+        DispatchTailoring.Keeps("refs").Should().BeFalse();
+        DispatchTailoring.Keeps("flowId").Should().BeTrue();
+        DispatchTailoring.Keeps("oihUid").Should().BeTrue();
+        DispatchTailoring.Keeps("ApplicationUid").Should().BeTrue("field names are compared ordinally, as the wire writer does");
     }
 }

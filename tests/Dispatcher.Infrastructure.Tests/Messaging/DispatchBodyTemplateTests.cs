@@ -235,7 +235,7 @@ public sealed class DispatchBodyTemplateTests
         }
 
         var recordEvent = new RecordEvent(FlowId.Parse(SourceFlow), Operation.Create, meta, data);
-        var result = RoutingTable.Build([configuration.Build()]).Route(recordEvent);
+        var result = RoutingPolicy.Route(configuration.Build(), recordEvent);
         result.Outcome.Should().Be(RoutingOutcome.Routed);
         return result.Dispatches().Select(d => new OutgoingDispatch(d, Guid.Empty, "c", 1)).ToList();
     }

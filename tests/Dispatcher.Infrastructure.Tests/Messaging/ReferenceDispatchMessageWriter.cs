@@ -6,8 +6,9 @@ using Dispatcher.Domain.Routing;
 namespace Dispatcher.Infrastructure.Tests.Messaging;
 
 /// <summary>
-/// The original <c>DispatchMessageWriter</c> (validating writer, values re-written token by token), kept verbatim as
-/// the reference the optimised writers and the body template are compared with.
+/// The original <c>DispatchMessageWriter</c> (validating writer, values re-written token by token), the reference the
+/// optimised writers and the body template are compared with. Its meta is the domain's tailoring rule
+/// (<see cref="Dispatch.TailoredMeta"/>), not a copy of it.
 /// </summary>
 internal static class ReferenceDispatchMessageWriter
 {
@@ -25,21 +26,10 @@ internal static class ReferenceDispatchMessageWriter
             writer.WriteEndObject();
             writer.WriteStartObject("payload");
             writer.WriteStartObject("meta");
-            foreach (var field in routed.Source.Meta.Fields)
+            foreach (var field in routed.TailoredMeta().Fields)
             {
-                if (field.Key is RecordMeta.ApplicationUidField or RecordMeta.RecordUidField)
-                {
-                    continue;
-                }
-
                 writer.WritePropertyName(field.Key);
                 field.Value.WriteTo(writer);
-            }
-
-            writer.WriteString(RecordMeta.ApplicationUidField, routed.Target.ApplicationUid.Value);
-            if (routed.RecordUid is { } recordUid)
-            {
-                writer.WriteString(RecordMeta.RecordUidField, recordUid);
             }
 
             writer.WriteEndObject();

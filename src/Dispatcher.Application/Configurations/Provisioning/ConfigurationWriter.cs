@@ -1,7 +1,7 @@
 using Dispatcher.Application.Configurations.Models;
 using Dispatcher.Application.Ports;
+using Dispatcher.Application.Routing;
 using Dispatcher.Domain.Configurations;
-using Dispatcher.Domain.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

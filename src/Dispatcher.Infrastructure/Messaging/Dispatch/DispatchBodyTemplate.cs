@@ -10,7 +10,9 @@ namespace Dispatcher.Infrastructure.Messaging.Dispatch;
 /// <summary>
 /// The wire body of one event's copies, serialized once per event: all copies share everything except
 /// <c>headers.name</c> (the routing key), <c>meta.applicationUid</c> and <c>meta.recordUid</c>, so each copy is a
-/// splice of the shared bytes and those three strings. The only writer of dispatch bodies (both publishers use it; a
+/// splice of the shared bytes and those three strings. The meta follows the domain's tailoring rule
+/// (<see cref="DispatchTailoring"/>: which fields are kept, the target's fields after them, in that order); the tests
+/// compare every body with <see cref="Domain.Routing.Dispatch.TailoredMeta"/>. The only writer of dispatch bodies (both publishers use it; a
 /// single copy is a template of one):
 /// <c>{"headers":{"name":"&lt;routing key&gt;","createdAt":…,"serviceName":…},"payload":{"meta":{&lt;source fields
 /// without applicationUid, recordUid and refs&gt;,"applicationUid":…[,"recordUid":…]}[,"data":…]}}</c>.
@@ -66,7 +68,7 @@ public sealed class DispatchBodyTemplate
         for (var i = 0; i < fields.Count; i++)
         {
             var field = fields[i];
-            if (IsTargetField(field.Key))
+            if (!DispatchTailoring.Keeps(field.Key))
             {
                 continue;
             }
@@ -101,7 +103,7 @@ public sealed class DispatchBodyTemplate
         for (var i = 0; i < fields.Count; i++)
         {
             var field = fields[i];
-            if (IsTargetField(field.Key))
+            if (!DispatchTailoring.Keeps(field.Key))
             {
                 continue;
             }
@@ -247,7 +249,7 @@ public sealed class DispatchBodyTemplate
         for (var i = 0; i < fields.Count; i++)
         {
             var field = fields[i];
-            if (IsTargetField(field.Key))
+            if (!DispatchTailoring.Keeps(field.Key))
             {
                 continue;
             }
@@ -270,8 +272,6 @@ public sealed class DispatchBodyTemplate
         buffer.Write(End);
         return new DispatchBodyTemplate(source, buffer.WrittenSpan.ToArray(), metaEnd);
     }
-
-    private static bool IsTargetField(string key) => key is RecordMeta.ApplicationUidField or RecordMeta.RecordUidField;
 
     private Domain.Routing.Dispatch CopyOf(OutgoingDispatch dispatch)
     {

@@ -1,7 +1,7 @@
 using Dispatcher.Application.Ports;
+using Dispatcher.Application.Routing;
 using Dispatcher.Contracts;
 using Dispatcher.Domain.Configurations;
-using Dispatcher.Domain.Routing;
 using MassTransit;
 
 namespace Dispatcher.Infrastructure.Messaging.Routing;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Dispatcher.Domain.Routing;
+using Dispatcher.Application.Routing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

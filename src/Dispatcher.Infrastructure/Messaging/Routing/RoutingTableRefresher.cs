@@ -1,5 +1,6 @@
 using Dispatcher.Application.Dispatching;
 using Dispatcher.Application.Ports;
+using Dispatcher.Application.Routing;
 using Dispatcher.Domain.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,10 +1,11 @@
+using Dispatcher.Application.Routing;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Domain.Routing;
 using Dispatcher.Testing;
 
-namespace Dispatcher.Domain.Tests.Routing;
+namespace Dispatcher.Application.Tests.Routing;
 
-/// <summary>The individual routing rules, each through the policy and the table.</summary>
+/// <summary>The individual routing rules, each through the policy, the table and the engine on one configuration (the preview's way).</summary>
 public sealed class RoutingRulesTests
 {
     private const string Person = ThreeAppExample.Person;
@@ -14,8 +15,10 @@ public sealed class RoutingRulesTests
     {
         yield return new TestCaseData(new Func<Configuration, RecordEvent, RoutingResult>(RoutingPolicy.Route))
             .SetArgDisplayNames("policy");
-        yield return new TestCaseData(new Func<Configuration, RecordEvent, RoutingResult>((c, e) => RoutingTable.Build([c]).Route(e)))
+        yield return new TestCaseData(new Func<Configuration, RecordEvent, RoutingResult>((c, e) => RoutingTables.Of([c]).Route(e)))
             .SetArgDisplayNames("table");
+        yield return new TestCaseData(new Func<Configuration, RecordEvent, RoutingResult>((c, e) => new RoutingTable().Route(c, e)))
+            .SetArgDisplayNames("engine, one configuration");
     }
 
     [TestCaseSource(nameof(Routers))]
@@ -91,7 +94,7 @@ public sealed class RoutingRulesTests
     }
 
     [Test]
-    public void Policy_over_several_configurations_uses_the_one_that_owns_the_source()
+    public void Table_over_several_configurations_uses_the_one_that_owns_the_source()
     {
         var first = new DispatchConfigurationBuilder().ForTenant("t1")
             .With(new AppBuilder("a").Outbound(Person, "t1-out"))
@@ -102,10 +105,11 @@ public sealed class RoutingRulesTests
             .With(new AppBuilder("b").Inbound(Person, Operation.Create, "t2-in"))
             .Build();
 
-        var result = RoutingPolicy.Route([first, second], RecordEvents.From("t2-out", Operation.Create));
+        var table = RoutingTables.Of([first, second]);
+        var result = table.Route(RecordEvents.From("t2-out", Operation.Create));
 
         result.Targets.Should().ContainSingle().Which.ConfigurationId.Should().Be(second.Id);
-        RoutingPolicy.Route([first, second], RecordEvents.From("nobody", Operation.Create)).Outcome
+        table.Route(RecordEvents.From("nobody", Operation.Create)).Outcome
             .Should().Be(RoutingOutcome.UnknownSource);
     }
 }

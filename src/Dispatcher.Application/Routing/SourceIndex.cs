@@ -1,4 +1,4 @@
-namespace Dispatcher.Domain.Routing;
+namespace Dispatcher.Application.Routing;
 
 /// <summary>
 /// Source flow → (configuration, source ordinal): an open-addressing hash table of 16-byte slots (tag and owner side

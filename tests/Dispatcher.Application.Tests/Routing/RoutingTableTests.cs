@@ -1,8 +1,9 @@
+using Dispatcher.Application.Routing;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Domain.Routing;
 using Dispatcher.Testing;
 
-namespace Dispatcher.Domain.Tests.Routing;
+namespace Dispatcher.Application.Tests.Routing;
 
 /// <summary>What the routing table's compact storage and lock-free reads must keep true.</summary>
 public sealed class RoutingTableTests
@@ -20,7 +21,7 @@ public sealed class RoutingTableTests
             .With(new AppBuilder("c").Inbound(Person, Operation.Create, "000000000000000000000abc"))
             .With(new AppBuilder("d").Inbound(Person, Operation.Create, "target-as-text_1"))
             .Build();
-        var table = RoutingTable.Build([configuration]);
+        var table = RoutingTables.Of([configuration]);
 
         table.SourceCount.Should().Be(2);
         foreach (var source in new[] { lower, upper })
@@ -37,7 +38,7 @@ public sealed class RoutingTableTests
     [Test]
     public void A_source_that_has_routed_once_routes_again_without_allocating()
     {
-        var table = RoutingTable.Build([ThreeAppExample.Build()]);
+        var table = RoutingTables.Of([ThreeAppExample.Build()]);
         var recordEvent = RecordEvents.From(ThreeAppExample.SnazzyOut, Operation.Create);
         var first = table.Route(recordEvent).Targets;
 
@@ -60,7 +61,7 @@ public sealed class RoutingTableTests
             .With(new AppBuilder("c").Outbound(Person, "shared-source"))
             .With(new AppBuilder("d").Inbound(Person, Operation.Create, "second-target"))
             .Build();
-        var table = RoutingTable.Build([first, second]);
+        var table = RoutingTables.Of([first, second]);
 
         table.Remove(first.Id);
 
@@ -82,7 +83,7 @@ public sealed class RoutingTableTests
         const int passes = 1_000;
         const int passesPerRound = 25;
         var stable = Enumerable.Range(0, count).Select(i => Configuration(i, targetSet: 0)).ToList();
-        var table = RoutingTable.Build(stable);
+        var table = RoutingTables.Of(stable);
         var events = Enumerable.Range(0, count).Select(i => RecordEvents.From(Hex(i, 1), Operation.Create)).ToArray();
         var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var progress = new object();

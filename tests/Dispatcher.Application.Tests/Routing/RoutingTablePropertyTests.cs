@@ -1,12 +1,14 @@
+using Dispatcher.Application.Routing;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Domain.Routing;
 using Dispatcher.Testing;
 
-namespace Dispatcher.Domain.Tests.Routing;
+namespace Dispatcher.Application.Tests.Routing;
 
 /// <summary>
 /// Property-style checks with a fixed seed: over randomly generated configurations, the routing table answers every
-/// event exactly as the per-configuration policy does, both when built and after incremental updates.
+/// event exactly as the per-configuration policy (the specification) does, both when built and after incremental
+/// updates, and so does the engine routing within the one configuration (the preview's way).
 /// </summary>
 public sealed class RoutingTablePropertyTests
 {
@@ -30,7 +32,7 @@ public sealed class RoutingTablePropertyTests
         var generator = new Generator(seed);
         var configurations = Enumerable.Range(0, 150).Select(_ => generator.Configuration()).ToList();
 
-        var table = RoutingTable.Build(configurations);
+        var table = RoutingTables.Of(configurations);
 
         var checkedRouted = AssertSameAnswers(table, configurations, generator);
         checkedRouted.Should().BeGreaterThan(100, "the generated data must exercise real fan-out, not only empty routes");
@@ -43,7 +45,7 @@ public sealed class RoutingTablePropertyTests
     {
         var generator = new Generator(seed);
         var configurations = Enumerable.Range(0, 100).Select(_ => generator.Configuration()).ToList();
-        var table = RoutingTable.Build(configurations);
+        var table = RoutingTables.Of(configurations);
         var random = new Random(seed);
 
         for (var round = 0; round < 300; round++)
@@ -97,7 +99,7 @@ public sealed class RoutingTablePropertyTests
 
         AssertSameAnswers(table, configurations, generator).Should().BeGreaterThan(50);
         table.ConfigurationCount.Should().Be(configurations.Count);
-        table.SourceCount.Should().Be(RoutingTable.Build(configurations).SourceCount,
+        table.SourceCount.Should().Be(RoutingTables.Of(configurations).SourceCount,
             "entries of removed apps and configurations must be gone");
     }
 
@@ -112,16 +114,38 @@ public sealed class RoutingTablePropertyTests
             foreach (var operation in Operations)
             {
                 var recordEvent = RecordEvents.From(source, operation);
-                var expected = RoutingPolicy.Route(configurations, recordEvent);
+                var (owner, expected) = PolicyOver(configurations, recordEvent);
                 var actual = table.Route(recordEvent);
 
                 actual.Outcome.Should().Be(expected.Outcome, "source {0} {1}", source, operation);
                 actual.Targets.Should().Equal(expected.Targets, "source {0} {1}", source, operation);
+                if (owner is not null)
+                {
+                    var alone = table.Route(owner, recordEvent);
+                    alone.Outcome.Should().Be(expected.Outcome, "source {0} {1}, one configuration (the preview's way)", source, operation);
+                    alone.Targets.Should().Equal(expected.Targets, "source {0} {1}, one configuration", source, operation);
+                }
+
                 routed += actual.Outcome == RoutingOutcome.Routed ? 1 : 0;
             }
         }
 
         return routed;
+    }
+
+    // The specification over many configurations: the one holding the source flow decides (flow ids are unique).
+    private static (Configuration? Owner, RoutingResult Result) PolicyOver(List<Configuration> configurations, RecordEvent recordEvent)
+    {
+        foreach (var configuration in configurations)
+        {
+            var result = RoutingPolicy.Route(configuration, recordEvent);
+            if (result.Outcome != RoutingOutcome.UnknownSource)
+            {
+                return (configuration, result);
+            }
+        }
+
+        return (null, RoutingResult.For(recordEvent, RoutingOutcome.UnknownSource, null));
     }
 
     private sealed class Generator(int seed)

@@ -1,6 +1,7 @@
 using Dispatcher.Domain.Configurations;
+using Dispatcher.Domain.Routing;
 
-namespace Dispatcher.Domain.Routing;
+namespace Dispatcher.Application.Routing;
 
 /// <summary>
 /// Routing answers for many configurations (the rules of <see cref="RoutingPolicy"/>), sized for hundreds of thousands.
@@ -14,9 +15,10 @@ namespace Dispatcher.Domain.Routing;
 /// <item><see cref="Upsert"/> and <see cref="Remove"/> touch only the entries of one configuration.</item>
 /// </list>
 /// Reads are lock-free and safe while another thread updates; writers are serialised. A reader sees, per source
-/// flow, either the old or the new state of its configuration, never a mix.
+/// flow, either the old or the new state of its configuration, never a mix. The table is kept current by the write
+/// path and the loaders (<see cref="Upsert"/>, <see cref="Remove"/>); readers use it as <see cref="IRoutingEngine"/>.
 /// </summary>
-public sealed class RoutingTable
+public sealed class RoutingTable : IRoutingEngine
 {
     private readonly SourceIndex _index = new();
     private readonly Dictionary<ConfigurationId, ConfigurationRoutes> _configurations = [];
@@ -49,20 +51,7 @@ public sealed class RoutingTable
         }
     }
 
-    /// <summary>Builds a table from <paramref name="configurations"/>.</summary>
-    public static RoutingTable Build(IEnumerable<Configuration> configurations)
-    {
-        ArgumentNullException.ThrowIfNull(configurations);
-        var table = new RoutingTable();
-        foreach (var configuration in configurations)
-        {
-            table.Upsert(configuration);
-        }
-
-        return table;
-    }
-
-    /// <summary>Routes an event (see <see cref="RoutingPolicy"/> for the rules).</summary>
+    /// <inheritdoc />
     public RoutingResult Route(RecordEvent recordEvent)
     {
         ArgumentNullException.ThrowIfNull(recordEvent);
@@ -83,6 +72,23 @@ public sealed class RoutingTable
 
         return owner!.IsSourceActive(ordinal)
             ? RoutingResult.For(recordEvent, RoutingOutcome.Routed, owner.TargetsFor(ordinal, recordEvent.Operation))
+            : RoutingResult.For(recordEvent, RoutingOutcome.SourceInactive, null);
+    }
+
+    /// <inheritdoc />
+    public RoutingResult Route(Configuration configuration, RecordEvent recordEvent)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(recordEvent);
+        var routes = ConfigurationRoutes.From(configuration);
+        var ordinal = routes.FindSource(FlowKey.Of(recordEvent.SourceFlowId));
+        if (ordinal < 0)
+        {
+            return RoutingResult.For(recordEvent, RoutingOutcome.UnknownSource, null);
+        }
+
+        return routes.IsSourceActive(ordinal)
+            ? RoutingResult.For(recordEvent, RoutingOutcome.Routed, routes.TargetsFor(ordinal, recordEvent.Operation))
             : RoutingResult.For(recordEvent, RoutingOutcome.SourceInactive, null);
     }
 

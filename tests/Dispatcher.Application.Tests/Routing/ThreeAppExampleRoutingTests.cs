@@ -1,9 +1,10 @@
+using Dispatcher.Application.Routing;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Domain.Routing;
 using Dispatcher.Testing;
 using static Dispatcher.Testing.ThreeAppExample;
 
-namespace Dispatcher.Domain.Tests.Routing;
+namespace Dispatcher.Application.Tests.Routing;
 
 /// <summary>Every source and operation of the original README's example, through the policy and the table.</summary>
 public sealed class ThreeAppExampleRoutingTests
@@ -36,7 +37,7 @@ public sealed class ThreeAppExampleRoutingTests
     public void Table_routes_each_source_and_operation_to_exactly_the_expected_flows(
         string source, Operation operation, RoutingOutcome outcome, string[] expected)
     {
-        var table = RoutingTable.Build([ThreeAppExample.Build()]);
+        var table = RoutingTables.Of([ThreeAppExample.Build()]);
 
         var result = table.Route(RecordEvents.From(source, operation));
 
@@ -49,7 +50,7 @@ public sealed class ThreeAppExampleRoutingTests
     {
         var configuration = ThreeAppExample.Build();
 
-        var result = RoutingTable.Build([configuration]).Route(RecordEvents.From(SnazzyOut, Operation.Create));
+        var result = RoutingTables.Of([configuration]).Route(RecordEvents.From(SnazzyOut, Operation.Create));
 
         result.Targets.Select(t => t.ApplicationUid.Value).Should().Equal("wice5678", "outlook9012");
         result.Targets.Should().OnlyContain(t => t.ConfigurationId == configuration.Id);

@@ -1,6 +1,6 @@
 using Dispatcher.Domain.Configurations;
 
-namespace Dispatcher.Domain.Routing;
+namespace Dispatcher.Application.Routing;
 
 /// <summary>
 /// A flow of a configuration as the routing table stores it: 16 bytes, no object. Flow ids that are 24 lower-case hex

@@ -1,7 +1,8 @@
 using System.Text;
 using Dispatcher.Domain.Configurations;
+using Dispatcher.Domain.Routing;
 
-namespace Dispatcher.Domain.Routing;
+namespace Dispatcher.Application.Routing;
 
 /// <summary>
 /// What routing needs of one configuration, compact and immutable: per app its uid (UTF-8, in one buffer) and side
@@ -133,6 +134,20 @@ internal sealed class ConfigurationRoutes
     /// <summary>True when source <paramref name="ordinal"/> exists and is the flow <paramref name="key"/>.</summary>
     public bool SourceIs(int ordinal, in FlowKey key) => (uint)ordinal < (uint)_sourceCount && key.Matches(_flows[ordinal], _texts);
 
+    /// <summary>The ordinal of the source flow <paramref name="key"/>, or −1 (a scan: for one configuration, not the index).</summary>
+    public int FindSource(in FlowKey key)
+    {
+        for (var ordinal = 0; ordinal < _sourceCount; ordinal++)
+        {
+            if (key.Matches(_flows[ordinal], _texts))
+            {
+                return ordinal;
+            }
+        }
+
+        return -1;
+    }
+
     /// <summary>True when the outbound side of the source's app is active.</summary>
     public bool IsSourceActive(int ordinal) => (_apps[_flows[ordinal].App] & OutboundActive) != 0;
 
@@ -223,7 +238,7 @@ internal sealed class ConfigurationRoutes
         }
 
         ref readonly var target = ref _flows[index];
-        var created = new RouteTarget(Id, AppUid(target.App), FlowId.FromValidated(FlowKey.TextOf(target, _texts)));
+        var created = new RouteTarget(Id, AppUid(target.App), FlowId.Parse(FlowKey.TextOf(target, _texts)));
         return Interlocked.CompareExchange(ref objects[slot], created, null) ?? created;
     }
 
