@@ -6,7 +6,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Dispatcher.Infrastructure.FlowRegistry;
 
-/// <summary>Registers the flow provisioner chosen by configuration.</summary>
 internal static class FlowProvisioningServiceCollectionExtensions
 {
     /// <summary>

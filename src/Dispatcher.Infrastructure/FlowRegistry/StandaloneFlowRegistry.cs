@@ -33,7 +33,6 @@ internal sealed class StandaloneFlowRegistry : IFlowProvisioner
     private readonly TimeSpan _transitionDelay;
     private readonly GroupCommit<StandaloneFlow> _inserts;
 
-    /// <summary>Creates the registry over the file named by <paramref name="options"/>.</summary>
     public StandaloneFlowRegistry(IOptions<StandaloneFlowRegistryOptions> options, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -97,7 +96,6 @@ internal sealed class StandaloneFlowRegistry : IFlowProvisioner
             },
             CancellationToken.None);
 
-    /// <inheritdoc />
     public Task<FlowStatus?> GetStatusAsync(FlowId flowId, FlowCallContext context, CancellationToken cancellationToken) =>
         RunAsync<FlowStatus?>(
             async (connection, ct) =>
@@ -117,7 +115,6 @@ internal sealed class StandaloneFlowRegistry : IFlowProvisioner
     public Task StopAsync(FlowId flowId, FlowCallContext context, CancellationToken cancellationToken) =>
         ChangeStatusAsync(flowId, FlowLifecycle.Stop, cancellationToken);
 
-    /// <inheritdoc />
     public Task DeleteAsync(FlowId flowId, FlowCallContext context, CancellationToken cancellationToken) =>
         RunAsync(
             async (connection, ct) =>

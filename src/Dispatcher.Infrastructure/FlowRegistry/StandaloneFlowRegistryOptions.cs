@@ -3,7 +3,6 @@ namespace Dispatcher.Infrastructure.FlowRegistry;
 /// <summary>Settings of the standalone flow registry (section <c>FlowRegistry:Standalone</c>).</summary>
 internal sealed class StandaloneFlowRegistryOptions
 {
-    /// <summary>The configuration section the options are bound from.</summary>
     public const string SectionName = "FlowRegistry:Standalone";
 
     /// <summary>

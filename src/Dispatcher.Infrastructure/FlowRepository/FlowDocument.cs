@@ -9,10 +9,8 @@ internal sealed record FlowDocument
     /// <summary>The flow id (an ObjectId); set by the repository, never sent.</summary>
     public string? Id { get; init; }
 
-    /// <summary>Display name.</summary>
     public string? Name { get; init; }
 
-    /// <summary>Free text.</summary>
     public string? Description { get; init; }
 
     /// <summary><c>ordinary</c> or <c>long_running</c>.</summary>

@@ -6,7 +6,6 @@ namespace Dispatcher.Infrastructure.FlowRepository;
 /// <typeparam name="T">The type of <c>data</c>.</typeparam>
 internal sealed record FlowEnvelope<T>
 {
-    /// <summary>The payload.</summary>
     public T? Data { get; init; }
 
     /// <summary>Paging and similar information; unused by the adapter.</summary>

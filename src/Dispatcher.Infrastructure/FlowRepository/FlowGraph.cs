@@ -26,13 +26,11 @@ internal sealed record FlowNode
     [JsonPropertyName("credentials_id")]
     public string? CredentialsId { get; init; }
 
-    /// <summary>Display name.</summary>
     public string? Name { get; init; }
 
     /// <summary>The component function the step calls.</summary>
     public required string? Function { get; init; }
 
-    /// <summary>Free text.</summary>
     public string? Description { get; init; }
 
     /// <summary>The step's settings; omitted when null.</summary>

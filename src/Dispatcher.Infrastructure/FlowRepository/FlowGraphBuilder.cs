@@ -19,10 +19,8 @@ internal sealed class FlowGraphBuilder(SdfOptions sdf)
     /// <summary>The description of every generated flow, before its owner (<see cref="FlowOwnerMarker"/>).</summary>
     public const string Description = "This flow was automatically generated";
 
-    /// <summary>The type of every generated flow.</summary>
     public const string Type = "ordinary";
 
-    /// <summary>The schedule of every generated flow.</summary>
     public const string Cron = "* * * * *";
 
     private const string SdfName = "SDF Adapter";

@@ -10,7 +10,6 @@ namespace Dispatcher.Infrastructure.FlowRepository;
 /// <param name="ErrorBody">The raw body of an error answer, else null.</param>
 internal sealed record FlowRepositoryAnswer<T>(string Call, HttpStatusCode Status, T? Content, string? ErrorBody)
 {
-    /// <summary>True for a 2xx status.</summary>
     public bool IsSuccess => (int)Status is >= 200 and < 300;
 
     /// <summary>The failure this answer stands for (see <see cref="FlowRepositoryFailures.FromAnswer"/>).</summary>

@@ -7,7 +7,6 @@ namespace Dispatcher.Infrastructure.FlowRepository;
 /// </summary>
 internal sealed class FlowRepositoryOptions
 {
-    /// <summary>The configuration section the options are bound from.</summary>
     public const string SectionName = "FlowRepository";
 
     /// <summary>The Flow Repository's absolute base URL (the original's <c>FLOWREPO_URL</c>).</summary>
@@ -34,12 +33,9 @@ internal sealed class FlowRepositoryOptions
     /// <summary>What generated flows contain besides the app's own adapter.</summary>
     public SdfOptions Sdf { get; set; } = new();
 
-    /// <summary><see cref="TimeoutSeconds"/> as a time span.</summary>
     public TimeSpan Timeout => TimeSpan.FromSeconds(TimeoutSeconds);
 
-    /// <summary><see cref="AttemptTimeoutSeconds"/> as a time span.</summary>
     public TimeSpan AttemptTimeout => TimeSpan.FromSeconds(AttemptTimeoutSeconds);
 
-    /// <summary><see cref="RetryDelaySeconds"/> as a time span.</summary>
     public TimeSpan RetryDelay => TimeSpan.FromSeconds(RetryDelaySeconds);
 }

@@ -13,7 +13,6 @@ internal sealed class FlowRepositoryOptionsValidator : IValidateOptions<FlowRepo
     private const double MinimumTimeoutSeconds = 0.01;
     private const int MaximumRetryAttempts = 10;
 
-    /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, FlowRepositoryOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);

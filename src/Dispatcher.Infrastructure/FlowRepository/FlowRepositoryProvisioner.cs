@@ -60,7 +60,6 @@ internal sealed partial class FlowRepositoryProvisioner(
         return flowId;
     }
 
-    /// <inheritdoc />
     public async Task<FlowStatus?> GetStatusAsync(FlowId flowId, FlowCallContext context, CancellationToken cancellationToken)
     {
         var token = TokenFor(context);
@@ -124,7 +123,6 @@ internal sealed partial class FlowRepositoryProvisioner(
         var other => throw FlowRepositoryFailures.Unreadable(call, $"an unknown flow status '{other}'"),
     };
 
-    /// <inheritdoc />
     public async Task StartAsync(FlowId flowId, FlowCallContext context, CancellationToken cancellationToken)
     {
         var token = TokenFor(context);
@@ -136,7 +134,6 @@ internal sealed partial class FlowRepositoryProvisioner(
         }
     }
 
-    /// <inheritdoc />
     public async Task StopAsync(FlowId flowId, FlowCallContext context, CancellationToken cancellationToken)
     {
         var token = TokenFor(context);
@@ -148,7 +145,6 @@ internal sealed partial class FlowRepositoryProvisioner(
         }
     }
 
-    /// <inheritdoc />
     public Task DeleteAsync(FlowId flowId, FlowCallContext context, CancellationToken cancellationToken) =>
         DeleteAsync(flowId, TokenFor(context), cancellationToken);
 

@@ -7,7 +7,6 @@ using Refit;
 
 namespace Dispatcher.Infrastructure.FlowRepository;
 
-/// <summary>Registers the Flow Repository adapter.</summary>
 internal static class FlowRepositoryServiceCollectionExtensions
 {
     // Refit keeps an error body in the exception it builds; the repository's errors are short.

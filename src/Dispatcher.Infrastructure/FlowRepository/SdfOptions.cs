@@ -7,7 +7,6 @@ namespace Dispatcher.Infrastructure.FlowRepository;
 /// </summary>
 internal sealed class SdfOptions
 {
-    /// <summary>The configuration section the options are bound from.</summary>
     public const string SectionName = "FlowRepository:Sdf";
 
     /// <summary>The SDF adapter's component id (the original's <c>SDF_ID</c>).</summary>

@@ -13,7 +13,6 @@ namespace Dispatcher.Infrastructure.Health;
 /// </summary>
 internal sealed class BusEndpointHealthCheck(IBusControl bus, string queue, HealthStatus failureStatus, bool listEndpoints) : IHealthCheck
 {
-    /// <inheritdoc />
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var health = bus.CheckHealth();

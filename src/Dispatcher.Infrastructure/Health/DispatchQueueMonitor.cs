@@ -94,7 +94,6 @@ internal sealed partial class DispatchQueueMonitor : BackgroundService, IHealthC
         }
     }
 
-    /// <inheritdoc />
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         if (!Active)

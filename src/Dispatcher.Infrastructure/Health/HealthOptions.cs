@@ -5,7 +5,6 @@ namespace Dispatcher.Infrastructure.Health;
 /// <summary>Settings of the health checks and the broker probe (section <c>Health</c>).</summary>
 public sealed class HealthOptions
 {
-    /// <summary>The configuration section.</summary>
     public const string Section = "Health";
 
     /// <summary>How long one component check may take before it counts as failed (seconds).</summary>
@@ -32,6 +31,5 @@ public sealed class HealthOptions
     /// </summary>
     public TimeSpan DispatchQueueProbeInterval { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary><see cref="TimeoutSeconds"/> as a time span.</summary>
     public TimeSpan Timeout => TimeSpan.FromSeconds(TimeoutSeconds);
 }

@@ -25,7 +25,6 @@ public enum QueueType
 /// <summary>Settings of the message broker side (section <c>Messaging</c>).</summary>
 public sealed class MessagingOptions
 {
-    /// <summary>The configuration section.</summary>
     public const string Section = "Messaging";
 
     /// <summary>

@@ -18,7 +18,6 @@ public sealed partial class FlowReconcilerService(
     IOptions<ReconcilerOptions> options,
     ILogger<FlowReconcilerService> logger) : BackgroundService
 {
-    /// <summary>The lease's name.</summary>
     public const string LeaseName = "reconciler";
 
     private readonly string _holder = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
@@ -26,10 +25,8 @@ public sealed partial class FlowReconcilerService(
     /// <summary>Rounds completed by this instance (for tests and diagnostics).</summary>
     public int Rounds { get; private set; }
 
-    /// <summary>The last round's report, if any.</summary>
     public ReconcileReport? LastReport { get; private set; }
 
-    /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.Enabled)
@@ -45,7 +42,6 @@ public sealed partial class FlowReconcilerService(
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    /// <inheritdoc />
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);

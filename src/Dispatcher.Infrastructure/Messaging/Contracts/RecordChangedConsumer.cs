@@ -18,7 +18,6 @@ public sealed class RecordChangedConsumer(
     Microsoft.Extensions.Options.IOptions<MessagingOptions> options,
     Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime) : IConsumer<RecordChanged>
 {
-    /// <inheritdoc />
     public async Task Consume(ConsumeContext<RecordChanged> context)
     {
         var message = context.Message;
@@ -67,7 +66,6 @@ public sealed class RecordChangedConsumerDefinition : ConsumerDefinition<RecordC
 {
     private readonly MessagingOptions _options;
 
-    /// <summary>Creates the definition from the messaging options.</summary>
     public RecordChangedConsumerDefinition(Microsoft.Extensions.Options.IOptions<MessagingOptions> options)
     {
         _options = options.Value;
@@ -75,7 +73,6 @@ public sealed class RecordChangedConsumerDefinition : ConsumerDefinition<RecordC
         ConcurrentMessageLimit = _options.ConcurrencyLimit;
     }
 
-    /// <inheritdoc />
     protected override void ConfigureConsumer(
         IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<RecordChangedConsumer> consumerConfigurator,

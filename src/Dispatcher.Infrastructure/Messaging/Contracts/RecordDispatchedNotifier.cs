@@ -17,10 +17,8 @@ namespace Dispatcher.Infrastructure.Messaging.Contracts;
 /// </summary>
 internal sealed class RecordDispatchedNotifier(IBus bus, IOptions<MessagingOptions> options) : IDispatchNotifier
 {
-    /// <inheritdoc />
     public bool Enabled => true;
 
-    /// <inheritdoc />
     public async Task NotifyAsync(OutgoingDispatch dispatch, CancellationToken cancellationToken)
     {
         var message = ToRecordDispatched(dispatch);

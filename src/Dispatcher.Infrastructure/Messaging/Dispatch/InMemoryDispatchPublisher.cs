@@ -17,10 +17,8 @@ public sealed class InMemoryDispatchPublisher(IOptions<MessagingOptions> options
     private const int Capacity = 1000;
     private readonly ConcurrentQueue<PublishedDispatch> _recent = new();
 
-    /// <inheritdoc />
     public IReadOnlyList<PublishedDispatch> Recent => [.. _recent];
 
-    /// <inheritdoc />
     public Task PublishAsync(IReadOnlyList<OutgoingDispatch> dispatches, CancellationToken cancellationToken)
     {
         if (dispatches.Count == 0)
@@ -47,9 +45,7 @@ public sealed class InMemoryDispatchPublisher(IOptions<MessagingOptions> options
         return Task.CompletedTask;
     }
 
-    /// <inheritdoc />
     public Task EnsureAsync(FlowId flowId, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <inheritdoc />
     public Task RemoveAsync(FlowId flowId, CancellationToken cancellationToken) => Task.CompletedTask;
 }

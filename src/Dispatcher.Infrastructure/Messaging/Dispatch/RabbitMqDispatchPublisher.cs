@@ -161,7 +161,6 @@ public sealed partial class RabbitMqDispatchPublisher(
 
     private static readonly TimeSpan RecoveryPoll = TimeSpan.FromMilliseconds(100);
 
-    /// <inheritdoc />
     public async Task EnsureAsync(FlowId flowId, CancellationToken cancellationToken)
     {
         if (_ensured.ContainsKey(flowId))
@@ -215,7 +214,6 @@ public sealed partial class RabbitMqDispatchPublisher(
         _ensured[flowId] = true;
     }
 
-    /// <inheritdoc />
     public async Task RemoveAsync(FlowId flowId, CancellationToken cancellationToken)
     {
         var channel = await TopologyChannelAsync(cancellationToken);
@@ -232,7 +230,6 @@ public sealed partial class RabbitMqDispatchPublisher(
         _ensured.TryRemove(flowId, out _);
     }
 
-    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         foreach (var channel in _channels.Append(_topology).OfType<IChannel>())

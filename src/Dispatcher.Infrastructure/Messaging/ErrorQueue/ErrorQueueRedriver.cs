@@ -38,7 +38,6 @@ public sealed partial class ErrorQueueRedriver(IOptions<MessagingOptions> option
     public Task<RedriveResult> RedriveAsync(string? targetFlowId, string? sourceFlowId, int max, CancellationToken cancellationToken) =>
         RedriveAsync(null, targetFlowId, sourceFlowId, max, cancellationToken);
 
-    /// <inheritdoc />
     public async Task<RedriveResult> RedriveAsync(
         ErrorQueueKind? queue, string? targetFlowId, string? sourceFlowId, int max, CancellationToken cancellationToken)
     {
@@ -56,7 +55,6 @@ public sealed partial class ErrorQueueRedriver(IOptions<MessagingOptions> option
     public Task<IReadOnlyList<ErrorQueueMessage>> PeekAsync(int max, CancellationToken cancellationToken) =>
         PeekAsync(null, max, cancellationToken);
 
-    /// <inheritdoc />
     public async Task<IReadOnlyList<ErrorQueueMessage>> PeekAsync(ErrorQueueKind? queue, int max, CancellationToken cancellationToken)
     {
         await using var connection = await ConnectAsync(cancellationToken);

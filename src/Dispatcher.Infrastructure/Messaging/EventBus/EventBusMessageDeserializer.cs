@@ -23,13 +23,10 @@ public sealed class EventBusSerializerFactory : ISerializerFactory
     /// <summary>The content type the ecosystem's events are read as (they carry none).</summary>
     public static readonly ContentType JsonContentType = new("application/json");
 
-    /// <inheritdoc />
     public ContentType ContentType => JsonContentType;
 
-    /// <inheritdoc />
     public IMessageSerializer CreateSerializer() => new SystemTextJsonRawMessageSerializer(RawOptions);
 
-    /// <inheritdoc />
     public IMessageDeserializer CreateDeserializer() => new Deserializer();
 
     private sealed class Deserializer : IMessageDeserializer

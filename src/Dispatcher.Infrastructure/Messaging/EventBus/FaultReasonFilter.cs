@@ -16,12 +16,10 @@ public sealed class FaultReasonFilter : IFilter<ExceptionReceiveContext>
     /// <summary>The header with the reason (read by the error-queue redrive and listing).</summary>
     public const string FaultMessageHeader = "MT-Fault-Message";
 
-    /// <summary>The header with the failure's exception type.</summary>
     public const string FaultExceptionTypeHeader = "MT-Fault-ExceptionType";
 
     private const int MaxLength = 4000;
 
-    /// <inheritdoc />
     public Task Send(ExceptionReceiveContext context, IPipe<ExceptionReceiveContext> next)
     {
         context.ExceptionHeaders.Set(FaultMessageHeader, Describe(context.Exception));
@@ -29,7 +27,6 @@ public sealed class FaultReasonFilter : IFilter<ExceptionReceiveContext>
         return next.Send(context);
     }
 
-    /// <inheritdoc />
     public void Probe(ProbeContext context) => context.CreateFilterScope("faultReason");
 
     /// <summary>

@@ -22,7 +22,6 @@ public sealed class OihEventConsumer(
     /// <summary>The AMQP header carrying how many dispatcher hops a message has made.</summary>
     public const string HopHeader = "x-dispatcher-hops";
 
-    /// <inheritdoc />
     public async Task Consume(ConsumeContext<OihEvent> context)
     {
         metrics.EventsReceived.Add(1, new KeyValuePair<string, object?>("event", context.Message.Headers?.Name ?? "(none)"));

@@ -14,7 +14,6 @@ public sealed class OihEventConsumerDefinition : ConsumerDefinition<OihEventCons
 {
     private readonly MessagingOptions _options;
 
-    /// <summary>Creates the definition from the messaging options.</summary>
     public OihEventConsumerDefinition(IOptions<MessagingOptions> options)
     {
         _options = options.Value;
@@ -22,7 +21,6 @@ public sealed class OihEventConsumerDefinition : ConsumerDefinition<OihEventCons
         ConcurrentMessageLimit = _options.ConcurrencyLimit;
     }
 
-    /// <inheritdoc />
     protected override void ConfigureConsumer(
         IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<OihEventConsumer> consumerConfigurator,

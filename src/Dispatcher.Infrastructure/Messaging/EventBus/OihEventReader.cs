@@ -15,10 +15,8 @@ namespace Dispatcher.Infrastructure.Messaging.EventBus;
 /// </summary>
 public sealed class OihEventReader(MessagingOptions options) : IRecordEventReader
 {
-    /// <inheritdoc />
     public RecordEvent Read(ReadOnlySpan<byte> body) => Read(OihEvent.Parse(body));
 
-    /// <inheritdoc />
     public RecordEvent ReadSample(JsonElement sample)
     {
         if (sample.ValueKind != JsonValueKind.Object)

@@ -13,7 +13,6 @@ public sealed class RecordPartitions
 {
     private readonly SemaphoreSlim[] _partitions;
 
-    /// <summary>Creates <see cref="MessagingOptions.Partitions"/> partitions.</summary>
     public RecordPartitions(IOptions<MessagingOptions> options)
     {
         _partitions = [.. Enumerable.Range(0, options.Value.Partitions).Select(_ => new SemaphoreSlim(1, 1))];

@@ -11,7 +11,6 @@ public sealed class BusConfigurationChangeNotifier(IPublishEndpoint publishEndpo
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
-    /// <inheritdoc />
     public async Task NotifyAsync(Configuration configuration, bool deleted, CancellationToken cancellationToken)
     {
         // A publish blocks while the broker is away: bound it (the change is stored; the table of this instance is current).
@@ -35,7 +34,6 @@ public sealed class BusConfigurationChangeNotifier(IPublishEndpoint publishEndpo
 /// </summary>
 public sealed class ConfigurationChangedConsumer(IConfigurationRepository repository, RoutingTable table) : IConsumer<ConfigurationChanged>
 {
-    /// <inheritdoc />
     public async Task Consume(ConsumeContext<ConfigurationChanged> context)
     {
         var message = context.Message;

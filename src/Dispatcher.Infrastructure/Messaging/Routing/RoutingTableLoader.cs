@@ -13,7 +13,6 @@ namespace Dispatcher.Infrastructure.Messaging.Routing;
 public sealed partial class RoutingTableLoader(
     RoutingTableRefresher refresher, RoutingTable table, ILogger<RoutingTableLoader> logger) : IHostedService
 {
-    /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
@@ -27,7 +26,6 @@ public sealed partial class RoutingTableLoader(
             memory.HeapSizeBytes / (1024 * 1024), Environment.WorkingSet / (1024 * 1024));
     }
 
-    /// <inheritdoc />
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     // The memory figures (managed heap at the last GC, process working set) let operators size for their tables.

@@ -50,7 +50,6 @@ public sealed partial class RoutingTableRefresher(
         return loaded;
     }
 
-    /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.RoutingRefreshInterval, timeProvider);

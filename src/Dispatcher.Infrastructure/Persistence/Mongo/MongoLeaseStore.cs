@@ -10,7 +10,6 @@ namespace Dispatcher.Infrastructure.Persistence.Mongo;
 /// </summary>
 internal sealed class MongoLeaseStore : ILeaseStore
 {
-    /// <summary>The collection name.</summary>
     public const string CollectionName = "leases";
 
     private readonly IMongoCollection<LeaseDocument> _collection;

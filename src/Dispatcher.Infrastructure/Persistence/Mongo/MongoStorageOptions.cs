@@ -6,7 +6,6 @@ namespace Dispatcher.Infrastructure.Persistence.Mongo;
 /// <summary>Settings of the MongoDB store (section <c>Storage:MongoDb</c>); setting the connection string selects it.</summary>
 internal sealed class MongoStorageOptions
 {
-    /// <summary>The configuration section.</summary>
     public const string SectionName = "Storage:MongoDb";
 
     /// <summary>The database used when neither <see cref="Database"/> nor the connection string names one.</summary>
@@ -19,7 +18,6 @@ internal sealed class MongoStorageOptions
     /// <summary>The database; defaults to the one in the connection string, else <see cref="DefaultDatabase"/>.</summary>
     public string? Database { get; set; }
 
-    /// <summary>The database to use.</summary>
     public string ResolveDatabase() =>
         !string.IsNullOrWhiteSpace(Database) ? Database
         : MongoUrl.Create(ConnectionString).DatabaseName is { Length: > 0 } fromUrl ? fromUrl

@@ -57,7 +57,6 @@ internal sealed class SqliteDatabase : IDisposable
         _schema = new SqliteSchema(CreateSchemaAsync);
     }
 
-    /// <summary>The full path of the database file.</summary>
     public string FilePath => _file.Path;
 
     /// <summary>Creates the directory, switches the file to WAL mode and creates the schema; idempotent.</summary>

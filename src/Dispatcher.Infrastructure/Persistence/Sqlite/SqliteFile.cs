@@ -43,10 +43,8 @@ internal sealed class SqliteFile
             $"PRAGMA busy_timeout = {busyTimeoutMilliseconds}; PRAGMA synchronous = {(durability == SqliteCommitDurability.Full ? "FULL" : "NORMAL")};");
     }
 
-    /// <summary>The full path of the file.</summary>
     public string Path { get; }
 
-    /// <summary>Creates the file's folder when missing.</summary>
     public void CreateDirectory()
     {
         if (System.IO.Path.GetDirectoryName(Path) is { Length: > 0 } directory)

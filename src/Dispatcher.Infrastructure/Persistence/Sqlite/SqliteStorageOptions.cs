@@ -5,7 +5,6 @@ namespace Dispatcher.Infrastructure.Persistence.Sqlite;
 /// <summary>Settings of the embedded SQLite store (section <c>Storage:Sqlite</c>).</summary>
 internal sealed class SqliteStorageOptions
 {
-    /// <summary>The configuration section.</summary>
     public const string SectionName = "Storage:Sqlite";
 
     /// <summary>The database file; its directory is created when missing. Must be a file (not <c>:memory:</c>).</summary>
