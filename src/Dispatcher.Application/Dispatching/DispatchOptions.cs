@@ -5,7 +5,6 @@ namespace Dispatcher.Application.Dispatching;
 /// <summary>Settings of event dispatching (section <c>Dispatch</c>).</summary>
 public sealed class DispatchOptions
 {
-    /// <summary>The configuration section.</summary>
     public const string Section = "Dispatch";
 
     /// <summary>Events that already made this many dispatcher hops go to the error queue (echo loops).</summary>

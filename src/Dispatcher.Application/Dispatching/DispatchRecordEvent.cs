@@ -26,7 +26,6 @@ public sealed record DispatchRecordEvent(RecordEvent Event, string EventIdentity
 /// <param name="Dispatched">How many copies were sent.</param>
 public sealed record DispatchResult(RoutingOutcome Outcome, int Dispatched);
 
-/// <summary>Handles <see cref="DispatchRecordEvent"/>.</summary>
 public sealed class DispatchRecordEventHandler(
     IRoutingEngine routing,
     FlowActivation activation,
@@ -37,7 +36,6 @@ public sealed class DispatchRecordEventHandler(
     IOptions<DispatchOptions> options,
     DispatcherMetrics metrics) : ICommandHandler<DispatchRecordEvent, DispatchResult>
 {
-    /// <inheritdoc />
     public async ValueTask<DispatchResult> Handle(DispatchRecordEvent command, CancellationToken cancellationToken)
     {
         if (command.HopCount >= options.Value.MaxHops)

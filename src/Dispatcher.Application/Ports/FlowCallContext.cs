@@ -10,6 +10,5 @@ public sealed record FlowCallContext(string? BearerToken)
     /// <summary>Background work: the service token.</summary>
     public static FlowCallContext Service { get; } = new((string?)null);
 
-    /// <inheritdoc />
     public override string ToString() => BearerToken is null ? "service" : "caller"; // never print the token
 }

@@ -51,7 +51,6 @@ public sealed class RoutingTable : IRoutingEngine
         }
     }
 
-    /// <inheritdoc />
     public RoutingResult Route(RecordEvent recordEvent)
     {
         ArgumentNullException.ThrowIfNull(recordEvent);
@@ -75,7 +74,6 @@ public sealed class RoutingTable : IRoutingEngine
             : RoutingResult.For(recordEvent, RoutingOutcome.SourceInactive, null);
     }
 
-    /// <inheritdoc />
     public RoutingResult Route(Configuration configuration, RecordEvent recordEvent)
     {
         ArgumentNullException.ThrowIfNull(configuration);

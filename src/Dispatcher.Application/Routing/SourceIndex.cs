@@ -28,7 +28,6 @@ internal sealed class SourceIndex
         /// <summary>The key is not in the table.</summary>
         Missing,
 
-        /// <summary>Found.</summary>
         Found,
 
         /// <summary>A concurrent write was seen; look again under the writers' lock.</summary>

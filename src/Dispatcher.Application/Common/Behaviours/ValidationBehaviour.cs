@@ -13,7 +13,6 @@ public sealed class ValidationBehaviour<TMessage, TResponse>(IEnumerable<IValida
 {
     private readonly IValidator<TMessage>[] _validators = [.. validators];
 
-    /// <inheritdoc />
     public async ValueTask<TResponse> Handle(
         TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {

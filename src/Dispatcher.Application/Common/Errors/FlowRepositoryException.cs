@@ -4,6 +4,5 @@ namespace Dispatcher.Application.Common.Errors;
 public sealed class FlowRepositoryException(FlowFailure failure, string message, Exception? inner = null)
     : Exception(message, inner)
 {
-    /// <summary>How the operation failed.</summary>
     public FlowFailure Failure { get; } = failure;
 }

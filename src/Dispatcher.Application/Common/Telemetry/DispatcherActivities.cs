@@ -9,7 +9,6 @@ namespace Dispatcher.Application.Common.Telemetry;
 /// </summary>
 public static class DispatcherActivities
 {
-    /// <summary>The activity source's name.</summary>
     public const string SourceName = "Dispatcher";
 
     /// <summary>The span of routing one record event and sending its copies.</summary>

@@ -5,7 +5,6 @@ namespace Dispatcher.Application.Common.Telemetry;
 /// <summary>The service's metrics, on the meter <see cref="MeterName"/> (exported by the host's telemetry setup).</summary>
 public sealed class DispatcherMetrics : IDisposable
 {
-    /// <summary>The meter's name.</summary>
     public const string MeterName = "Dispatcher";
 
     private readonly Meter _meter;
@@ -72,6 +71,5 @@ public sealed class DispatcherMetrics : IDisposable
     /// <summary>Provisioning failures.</summary>
     public Counter<long> ProvisioningFailures { get; }
 
-    /// <inheritdoc />
     public void Dispose() => _meter.Dispose();
 }

@@ -7,7 +7,6 @@ using Mediator;
 
 namespace Dispatcher.Application.Configurations.AddApps;
 
-/// <summary>Handles <see cref="AddApps"/>.</summary>
 public sealed class AddAppsHandler(
     IConfigurationRepository repository, ConfigurationWriter writer, ConfigurationLimits limits, TimeProvider timeProvider)
     : ICommandHandler<AddApps, ConfigurationChangeResult>

@@ -3,7 +3,6 @@ using FluentValidation;
 
 namespace Dispatcher.Application.Configurations.AddApps;
 
-/// <summary>Checks <see cref="AddApps"/> before its handler runs.</summary>
 internal sealed class AddAppsValidator : AbstractValidator<AddApps>
 {
     public AddAppsValidator()

@@ -6,7 +6,6 @@ using Mediator;
 
 namespace Dispatcher.Application.Configurations.CreateConfiguration;
 
-/// <summary>Handles <see cref="CreateConfiguration"/>.</summary>
 public sealed class CreateConfigurationHandler(ConfigurationWriter writer, ConfigurationLimits limits, TimeProvider timeProvider)
     : ICommandHandler<CreateConfiguration, ConfigurationChangeResult>
 {

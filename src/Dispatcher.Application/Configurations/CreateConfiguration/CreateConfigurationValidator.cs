@@ -3,7 +3,6 @@ using FluentValidation;
 
 namespace Dispatcher.Application.Configurations.CreateConfiguration;
 
-/// <summary>Checks <see cref="CreateConfiguration"/> before its handler runs.</summary>
 internal sealed class CreateConfigurationValidator : AbstractValidator<CreateConfiguration>
 {
     public CreateConfigurationValidator() =>

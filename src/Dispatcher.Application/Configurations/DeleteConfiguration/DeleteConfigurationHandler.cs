@@ -5,7 +5,6 @@ using Mediator;
 
 namespace Dispatcher.Application.Configurations.DeleteConfiguration;
 
-/// <summary>Handles <see cref="DeleteConfiguration"/>.</summary>
 public sealed class DeleteConfigurationHandler(IConfigurationRepository repository, ConfigurationWriter writer)
     : ICommandHandler<DeleteConfiguration, ConfigurationChangeResult>
 {

@@ -3,7 +3,6 @@ using FluentValidation;
 
 namespace Dispatcher.Application.Configurations.DeleteConfiguration;
 
-/// <summary>Checks <see cref="DeleteConfiguration"/> before its handler runs.</summary>
 internal sealed class DeleteConfigurationValidator : AbstractValidator<DeleteConfiguration>
 {
     public DeleteConfigurationValidator() => RuleFor(c => c.Id).RequiredObjectId().OverridePropertyName("id");

@@ -8,7 +8,6 @@ namespace Dispatcher.Application.Configurations.GetConfiguration;
 /// <summary>Answers <see cref="GetConfiguration"/>: the tenant's configuration or 404.</summary>
 public sealed class GetConfigurationHandler(IConfigurationRepository repository) : IQueryHandler<GetConfiguration, ConfigurationDto>
 {
-    /// <inheritdoc />
     public async ValueTask<ConfigurationDto> Handle(GetConfiguration query, CancellationToken cancellationToken) =>
         (await repository.RequireAsync(query.Tenant, query.Id, cancellationToken)).ToDto();
 }

@@ -8,7 +8,6 @@ namespace Dispatcher.Application.Configurations.ListConfigurations;
 public sealed class ListConfigurationsHandler(IConfigurationRepository repository)
     : IQueryHandler<ListConfigurations, IReadOnlyList<ConfigurationDto>>
 {
-    /// <inheritdoc />
     public async ValueTask<IReadOnlyList<ConfigurationDto>> Handle(ListConfigurations query, CancellationToken cancellationToken) =>
         [.. (await repository.ListAsync(query.Tenant, cancellationToken)).Select(c => c.ToDto())];
 }

@@ -5,11 +5,9 @@ using Mediator;
 
 namespace Dispatcher.Application.Configurations.Preview;
 
-/// <summary>Handles <see cref="PreviewDispatch"/>.</summary>
 public sealed class PreviewDispatchHandler(IConfigurationRepository repository, IRoutingEngine routing)
     : IQueryHandler<PreviewDispatch, DispatchPreview>
 {
-    /// <inheritdoc />
     public async ValueTask<DispatchPreview> Handle(PreviewDispatch query, CancellationToken cancellationToken)
     {
         var configuration = await repository.RequireAsync(query.Tenant, query.ConfigurationId, cancellationToken);

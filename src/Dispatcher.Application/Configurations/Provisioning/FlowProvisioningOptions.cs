@@ -5,7 +5,6 @@ namespace Dispatcher.Application.Configurations.Provisioning;
 /// <summary>Settings of flow provisioning and of the flow work runner (section <c>Provisioning</c>).</summary>
 public sealed class FlowProvisioningOptions
 {
-    /// <summary>The configuration section.</summary>
     public const string Section = "Provisioning";
 
     /// <summary>How many flows are created at once for one configuration change.</summary>

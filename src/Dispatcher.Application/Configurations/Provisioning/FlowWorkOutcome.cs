@@ -8,7 +8,6 @@ namespace Dispatcher.Application.Configurations.Provisioning;
 /// <param name="Error">The attempt failed (retried with backoff).</param>
 public readonly record struct FlowWorkOutcome(bool IsDone, TimeSpan? RetryIn, string? Error)
 {
-    /// <summary>Finished.</summary>
     public static FlowWorkOutcome Done => new(true, null, null);
 
     /// <summary>Progressing; look again after <paramref name="delay"/>.</summary>

@@ -58,7 +58,6 @@ public sealed partial class FlowWorkRunner(
         return new WorkWatch(this, waiters);
     }
 
-    /// <summary>Runs until <paramref name="stoppingToken"/> fires.</summary>
     public async Task RunAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)

@@ -30,7 +30,6 @@ public sealed partial class FlowReconciler(
 {
     private static readonly FlowCallContext Service = FlowCallContext.Service;
 
-    /// <summary>Runs one round.</summary>
     public async Task<ReconcileReport> ReconcileAsync(CancellationToken cancellationToken)
     {
         var started = timeProvider.GetUtcNow();

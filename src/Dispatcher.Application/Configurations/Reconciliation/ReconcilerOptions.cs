@@ -5,7 +5,6 @@ namespace Dispatcher.Application.Configurations.Reconciliation;
 /// <summary>Settings of the flow reconciler (section <c>Reconciler</c>).</summary>
 public sealed class ReconcilerOptions
 {
-    /// <summary>The configuration section.</summary>
     public const string Section = "Reconciler";
 
     /// <summary>Whether the reconciler runs at all.</summary>

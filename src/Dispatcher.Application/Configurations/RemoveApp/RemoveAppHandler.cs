@@ -5,7 +5,6 @@ using Mediator;
 
 namespace Dispatcher.Application.Configurations.RemoveApp;
 
-/// <summary>Handles <see cref="RemoveApp"/>.</summary>
 public sealed class RemoveAppHandler(
     IConfigurationRepository repository, ConfigurationWriter writer, TimeProvider timeProvider)
     : ICommandHandler<RemoveApp, ConfigurationChangeResult>

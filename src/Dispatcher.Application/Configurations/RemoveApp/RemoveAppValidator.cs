@@ -3,7 +3,6 @@ using FluentValidation;
 
 namespace Dispatcher.Application.Configurations.RemoveApp;
 
-/// <summary>Checks <see cref="RemoveApp"/> before its handler runs.</summary>
 internal sealed class RemoveAppValidator : AbstractValidator<RemoveApp>
 {
     public RemoveAppValidator()

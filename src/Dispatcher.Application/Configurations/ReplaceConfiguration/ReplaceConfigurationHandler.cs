@@ -7,7 +7,6 @@ using Mediator;
 
 namespace Dispatcher.Application.Configurations.ReplaceConfiguration;
 
-/// <summary>Handles <see cref="ReplaceConfiguration"/>.</summary>
 public sealed class ReplaceConfigurationHandler(
     IConfigurationRepository repository, ConfigurationWriter writer, ConfigurationLimits limits, TimeProvider timeProvider)
     : ICommandHandler<ReplaceConfiguration, ConfigurationChangeResult>

@@ -3,7 +3,6 @@ using FluentValidation;
 
 namespace Dispatcher.Application.Configurations.ReplaceConfiguration;
 
-/// <summary>Checks <see cref="ReplaceConfiguration"/> before its handler runs.</summary>
 internal sealed class ReplaceConfigurationValidator : AbstractValidator<ReplaceConfiguration>
 {
     public ReplaceConfigurationValidator()

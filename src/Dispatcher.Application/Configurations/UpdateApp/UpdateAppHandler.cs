@@ -7,7 +7,6 @@ using Mediator;
 
 namespace Dispatcher.Application.Configurations.UpdateApp;
 
-/// <summary>Handles <see cref="UpdateApp"/>.</summary>
 public sealed class UpdateAppHandler(
     IConfigurationRepository repository, ConfigurationWriter writer, ConfigurationLimits limits, TimeProvider timeProvider)
     : ICommandHandler<UpdateApp, ConfigurationChangeResult>

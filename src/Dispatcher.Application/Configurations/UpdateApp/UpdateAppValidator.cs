@@ -3,7 +3,6 @@ using FluentValidation;
 
 namespace Dispatcher.Application.Configurations.UpdateApp;
 
-/// <summary>Checks <see cref="UpdateApp"/> before its handler runs.</summary>
 internal sealed class UpdateAppValidator : AbstractValidator<UpdateApp>
 {
     public UpdateAppValidator()

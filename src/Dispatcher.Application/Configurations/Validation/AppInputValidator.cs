@@ -4,7 +4,6 @@ using FluentValidation;
 
 namespace Dispatcher.Application.Configurations.Validation;
 
-/// <summary>An app body.</summary>
 internal sealed class AppInputValidator : AbstractValidator<AppInput>
 {
     public AppInputValidator()

@@ -4,7 +4,6 @@ using FluentValidation;
 
 namespace Dispatcher.Application.Configurations.Validation;
 
-/// <summary>A partial app change.</summary>
 internal sealed class AppPatchValidator : AbstractValidator<AppPatch>
 {
     public AppPatchValidator()

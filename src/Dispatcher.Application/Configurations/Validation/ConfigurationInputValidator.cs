@@ -3,7 +3,6 @@ using FluentValidation;
 
 namespace Dispatcher.Application.Configurations.Validation;
 
-/// <summary>A configuration body.</summary>
 internal sealed class ConfigurationInputValidator : AbstractValidator<ConfigurationInput>
 {
     public ConfigurationInputValidator()

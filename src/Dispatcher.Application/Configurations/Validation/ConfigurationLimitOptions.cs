@@ -5,7 +5,6 @@ namespace Dispatcher.Application.Configurations.Validation;
 /// <summary>The configuration limits an operator may change (section <c>Limits</c>); the others are <see cref="InputLimits"/>.</summary>
 public sealed class ConfigurationLimitOptions
 {
-    /// <summary>The configuration section.</summary>
     public const string Section = "Limits";
 
     /// <summary>

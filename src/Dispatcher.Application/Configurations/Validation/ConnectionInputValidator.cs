@@ -4,7 +4,6 @@ using FluentValidation;
 
 namespace Dispatcher.Application.Configurations.Validation;
 
-/// <summary>One connection.</summary>
 internal sealed class ConnectionInputValidator : AbstractValidator<ConnectionInput>
 {
     public ConnectionInputValidator(Direction direction)

@@ -4,7 +4,6 @@ using FluentValidation;
 
 namespace Dispatcher.Application.Configurations.Validation;
 
-/// <summary>One side of an app.</summary>
 internal sealed class SideInputValidator : AbstractValidator<SideInput>
 {
     public SideInputValidator(Direction direction)
