@@ -3,7 +3,6 @@ namespace Dispatcher.Api.Auth;
 /// <summary>The <c>Auth</c> configuration section.</summary>
 public sealed class DispatcherAuthOptions
 {
-    /// <summary>The configuration section name.</summary>
     public const string SectionName = "Auth";
 
     /// <summary>The token verification mode (<c>Auth:Mode</c>).</summary>

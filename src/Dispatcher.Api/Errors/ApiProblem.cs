@@ -8,7 +8,6 @@ namespace Dispatcher.Api.Errors;
 /// </summary>
 public static class ApiProblem
 {
-    /// <summary>The problem content type.</summary>
     public const string ContentType = "application/problem+json";
 
     /// <summary>

@@ -25,10 +25,8 @@ namespace Dispatcher.Api.Health;
 /// </summary>
 public static class HealthEndpoints
 {
-    /// <summary>The liveness path.</summary>
     public const string LivePath = "/health/live";
 
-    /// <summary>The readiness path.</summary>
     public const string ReadyPath = "/health/ready";
 
     /// <summary>The original service's path.</summary>

@@ -9,7 +9,6 @@ namespace Dispatcher.Api.Health;
 /// </summary>
 public static class SelfProbe
 {
-    /// <summary>The command-line switch.</summary>
     public const string Switch = "--probe";
 
     /// <summary>Probes <paramref name="target"/> (a path or an absolute URL); returns the exit code.</summary>

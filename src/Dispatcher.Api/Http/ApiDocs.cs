@@ -7,7 +7,6 @@ namespace Dispatcher.Api.Http;
 /// </summary>
 public static class ApiDocs
 {
-    /// <summary>The UI's path.</summary>
     public const string Path = "/api-docs";
 
     /// <summary>Serves the UI at <see cref="Path"/> from <c>/swagger/v1/swagger.json</c>.</summary>

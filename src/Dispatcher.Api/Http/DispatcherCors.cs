@@ -5,7 +5,6 @@ namespace Dispatcher.Api.Http;
 /// <summary>Settings of cross-origin requests (section <c>Cors</c>), for browser clients such as the platform's web UI.</summary>
 public sealed class CorsSettings
 {
-    /// <summary>The configuration section.</summary>
     public const string Section = "Cors";
 
     /// <summary>
@@ -24,10 +23,8 @@ public sealed class CorsSettings
     /// <summary>The configured origins without empty entries.</summary>
     public IReadOnlyList<string> Origins => AllowedOrigins.Where(o => !string.IsNullOrWhiteSpace(o)).Select(o => o.Trim().TrimEnd('/')).ToList();
 
-    /// <summary>True when at least one origin is allowed.</summary>
     public bool Enabled => Origins.Count > 0;
 
-    /// <summary>True when every origin is allowed.</summary>
     public bool AnyOrigin => Origins.Contains("*");
 }
 

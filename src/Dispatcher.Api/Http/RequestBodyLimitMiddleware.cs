@@ -7,7 +7,6 @@ namespace Dispatcher.Api.Http;
 /// <summary>Settings of the HTTP API (section <c>Api</c>).</summary>
 public sealed class ApiOptions
 {
-    /// <summary>The configuration section.</summary>
     public const string Section = "Api";
 
     /// <summary>The largest accepted request body; larger bodies get 413. Default 1 MiB.</summary>

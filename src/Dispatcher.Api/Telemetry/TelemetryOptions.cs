@@ -15,7 +15,6 @@ public enum OtlpProtocol
 /// <summary>Settings of traces, metrics and their exporters (section <c>Telemetry</c>).</summary>
 public sealed class TelemetryOptions
 {
-    /// <summary>The configuration section.</summary>
     public const string Section = "Telemetry";
 
     /// <summary>The <c>service.name</c> resource attribute of every trace, metric and exported log.</summary>
@@ -57,7 +56,6 @@ public sealed class TelemetryOptions
         /// <summary>Also export logs over OTLP (traces and metrics always are once <see cref="Endpoint"/> is set).</summary>
         public bool ExportLogs { get; set; } = true;
 
-        /// <summary>True when an endpoint is configured.</summary>
         public bool Enabled => !string.IsNullOrWhiteSpace(Endpoint);
     }
 

@@ -17,7 +17,6 @@ public sealed class TracingBehaviour<TMessage, TResponse>(ILogger<TracingBehavio
 {
     private static readonly string Name = typeof(TMessage).Name;
 
-    /// <inheritdoc />
     public async ValueTask<TResponse> Handle(
         TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
