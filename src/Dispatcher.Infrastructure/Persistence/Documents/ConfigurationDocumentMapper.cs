@@ -3,7 +3,6 @@ using Dispatcher.Domain.Configurations;
 
 namespace Dispatcher.Infrastructure.Persistence.Documents;
 
-/// <summary>Maps the <see cref="Configuration"/> aggregate to its stored document and back.</summary>
 internal static class ConfigurationDocumentMapper
 {
     /// <summary>The document for <paramref name="configuration"/>, stamped with <paramref name="version"/>.</summary>
