@@ -18,6 +18,8 @@ public sealed class LoadOptions
           --amqp URL            broker (default $DISPATCHER_RABBITMQ or amqp://guest:guest@127.0.0.1:5672/)
           --out DIR             where results and logs go (default artifacts/bench/load-<time>)
           --dispatcher-env K=V  extra environment variable for the dispatcher (repeatable; e.g. DOTNET_gcServer=0)
+          --queue-type T        Classic (default) or Quorum: the type of every queue of the run (relay's and
+                                dispatcher's alike; the dispatcher gets Messaging__QueueType=T)
         Dispatcher.LoadTest relay --exchange X --queue Q --keys k1,k2 [--amqp URL]   (the baseline; started by run)
         Dispatcher.LoadTest report --load DIR[,DIR...] [--micro DIR] --svg FILE --md FILE
         """;
@@ -46,6 +48,12 @@ public sealed class LoadOptions
     public string? Out { get; private set; }
 
     public Dictionary<string, string> DispatcherEnvironment { get; } = [];
+
+    public string QueueType { get; private set; } = "Classic";
+
+    /// <summary>The declare arguments of every queue of the run.</summary>
+    public Dictionary<string, object?>? QueueArguments =>
+        QueueType == "Quorum" ? new Dictionary<string, object?> { ["x-queue-type"] = "quorum" } : null;
 
     // relay
     public string Exchange { get; private set; } = string.Empty;
@@ -101,6 +109,15 @@ public sealed class LoadOptions
                 case "--dispatcher-env":
                     var pair = Next().Split('=', 2);
                     options.DispatcherEnvironment[pair[0]] = pair.Length > 1 ? pair[1] : string.Empty;
+                    break;
+                case "--queue-type":
+                    options.QueueType = Next() switch
+                    {
+                        "Classic" or "classic" => "Classic",
+                        "Quorum" or "quorum" => "Quorum",
+                        var other => throw new ArgumentException($"--queue-type must be Classic or Quorum, got '{other}'."),
+                    };
+                    options.DispatcherEnvironment["Messaging__QueueType"] = options.QueueType;
                     break;
                 case "--exchange": options.Exchange = Next(); break;
                 case "--queue": options.Queue = Next(); break;

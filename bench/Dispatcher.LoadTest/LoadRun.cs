@@ -208,11 +208,11 @@ public sealed class LoadRun(LoadOptions options)
             await using (var channel = await _publishConnection.CreateChannelAsync())
             {
                 await channel.ExchangeDeclareAsync(exchange, ExchangeType.Topic, durable: true, autoDelete: false);
-                await channel.QueueDeclareAsync(input, durable: true, exclusive: false, autoDelete: false);
+                await channel.QueueDeclareAsync(input, durable: true, exclusive: false, autoDelete: false, arguments: options.QueueArguments);
                 await channel.QueueBindAsync(input, exchange, EventBody.CreatedEvent);
                 foreach (var key in keys)
                 {
-                    await channel.QueueDeclareAsync(key, durable: true, exclusive: false, autoDelete: false);
+                    await channel.QueueDeclareAsync(key, durable: true, exclusive: false, autoDelete: false, arguments: options.QueueArguments);
                     await channel.QueueBindAsync(key, exchange, key);
                 }
             }
@@ -355,12 +355,12 @@ public sealed class LoadRun(LoadOptions options)
 
     private async Task DeclareQueuesAsync(IEnumerable<string> queues)
     {
-        // The dispatcher's own flags (durable, not exclusive, not auto-delete, no arguments): declaring first is harmless
-        // and lets the collector consume before the first dispatch.
+        // The dispatcher's own flags (durable, not exclusive, not auto-delete, its queue type): declaring first is
+        // harmless and lets the collector consume before the first dispatch.
         await using var channel = await _publishConnection.CreateChannelAsync();
         foreach (var queue in queues)
         {
-            await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);
+            await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments: options.QueueArguments);
         }
     }
 
