@@ -88,8 +88,10 @@ public sealed class ClusterLossTests
             streamEnd = clock.Elapsed;
             var complete = await collector.WaitForDistinctAsync(events, Overall - Reserve - clock.Elapsed);
             var completedAt = collector.LastNewIdAt();
+            var probes = complete ? [] : await ProbeIncompleteTargetsAsync(expectation, collector);
             await expectation.ReportAsync(nameof(A_broker_node_killed_mid_stream_with_quorum_queues_loses_no_dispatch), collector,
             [
+                .. probes,
                 $"node c2 (dispatcher B's node) killed at {killedAt.TotalSeconds:F1} s after {killAfterEvents} events (distinct dispatches read by then: {deliveredBeforeKill}); stream ended at {streamEnd.TotalSeconds:F1} s",
                 $"producer (node c3): retried publishes {producer.Retries}, returns {producer.Returns}; first failure at {producer.FirstFailureAt?.TotalSeconds:F1} s, resumed at {producer.ResumedAt?.TotalSeconds:F1} s",
                 $"last new dispatch arrived at {completedAt.TotalSeconds:F1} s = {(completedAt - killedAt).TotalSeconds:F1} s after the kill (all expected ids there: {complete}); collector poll errors {collector.Errors}",
@@ -173,6 +175,36 @@ public sealed class ClusterLossTests
             await run.WriteOutputAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// For the report of a failed run: whether a fresh channel on node c1 (dispatcher A's node) can publish to each
+    /// target queue that misses dispatches, which tells a queue that refuses everything from a publish channel that
+    /// keeps being refused. The collector is paused first, so the probe stays in the queue (deleted with it).
+    /// </summary>
+    private static async Task<List<string>> ProbeIncompleteTargetsAsync(LossExpectation expectation, LossCollector collector)
+    {
+        collector.Pause();
+        var lines = new List<string>();
+        foreach (var queue in expectation.Queues.Where(q => collector.DistinctIds(q) < expectation.Events))
+        {
+            try
+            {
+                var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(ClusterRun.NodeUrl(1)), ClientProvidedName = "dispatcher-cluster-tests-probe" };
+                await using var connection = await factory.CreateConnectionAsync();
+                await using var channel = await connection.CreateChannelAsync(
+                    new RabbitMQ.Client.CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await channel.BasicPublishAsync(string.Empty, queue, mandatory: true, new RabbitMQ.Client.BasicProperties { Persistent = true }, "{}"u8.ToArray(), timeout.Token);
+                lines.Add($"probe: a fresh channel on node c1 publishing straight to {queue}: confirmed");
+            }
+            catch (Exception e)
+            {
+                lines.Add($"probe: a fresh channel on node c1 publishing straight to {queue}: failed ({e.GetType().Name}: {e.Message})");
+            }
+        }
+
+        return lines;
     }
 
     /// <summary>
@@ -269,7 +301,7 @@ public sealed class ClusterLossTests
             await Broker.DisposeAsync();
         }
 
-        private static string NodeUrl(int node) =>
+        public static string NodeUrl(int node) =>
             Environment.GetEnvironmentVariable($"DISPATCHER_CLUSTER_C{node}") is { Length: > 0 } url
                 ? url
                 : $"amqp://guest:guest@127.0.0.1:{5700 + node}/";
