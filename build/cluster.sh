@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # A three-node RabbitMQ cluster on loopback for the cluster tests (issue #16), next to the machine's own broker
 # (rabbit@localhost on 5672/15672/25672, which this script never touches).
-# Usage: build/cluster.sh start|stop|status|kill-node N|start-node N
+# Usage: build/cluster.sh start|stop|status|queues|kill-node N|start-node N
 #   start:        start the nodes dispatcher-c1..c3@localhost (AMQP 5701-5703, Erlang distribution 25701-25703, no
 #                 plugins, data and logs in /tmp/dispatcher-cluster/cN), join c2 and c3 to c1, wait until all three
 #                 run in one cluster, print their AMQP URLs (one line each: "cN amqp://...").
 #   stop:         shut the three nodes down and delete /tmp/dispatcher-cluster.
 #   status:       print the cluster's running nodes (as c1, else any running node, sees them).
 #   kill-node N:  SIGKILL node N's Erlang VM (a crash: no shutdown, no goodbye to its peers).
+#   queues:       list the cluster's queues with their type and leader (as any running node sees them).
 #   start-node N: start node N again (it rejoins the cluster with its data) and wait until the cluster runs it.
 # Safe to run repeatedly, whatever state the nodes are in. Needs root or sudo (the nodes run as the rabbitmq user,
 # whose HOME holds the Erlang cookie the nodes share).
@@ -195,6 +196,15 @@ case "${1:-}" in
   status)
     status_line
     ;;
+  queues)
+    for n in "${NODES[@]}"; do
+      if running "$n"; then
+        ctl "$n" list_queues name type leader
+        exit 0
+      fi
+    done
+    die "no node running"
+    ;;
   kill-node)
     check_index "${2:-}"
     kill_node "$2"
@@ -207,6 +217,6 @@ case "${1:-}" in
     log "cluster running: $(status_line)"
     ;;
   *)
-    die "usage: $0 start|stop|status|kill-node N|start-node N"
+    die "usage: $0 start|stop|status|queues|kill-node N|start-node N"
     ;;
 esac

@@ -70,6 +70,7 @@ public sealed class ClusterLossTests
         await using var producer = new LossProducer(broker.Exchange, clock);
         TimeSpan killedAt = default, streamEnd = default;
         var deliveredBeforeKill = 0;
+        var leaders = string.Empty;
         try
         {
             for (var n = 0; n < events; n += Batch)
@@ -77,6 +78,10 @@ public sealed class ClusterLossTests
                 if (n == killAfterEvents)
                 {
                     deliveredBeforeKill = expectation.Queues.Sum(collector.DistinctIds);
+                    // Which node leads each queue decides what the kill takes away: recorded for the report.
+                    leaders = string.Join("; ", (await ClusterScript.RunAsync("queues")).Split('\n')
+                        .Where(line => expectation.Queues.Append(broker.ServiceQueue).Any(q => line.StartsWith(q + "\t", StringComparison.Ordinal)))
+                        .Select(line => line.Trim().Replace('\t', ' ')));
                     await ClusterScript.RunAsync("kill-node", "2");
                     killedAt = clock.Elapsed;
                 }
@@ -92,6 +97,7 @@ public sealed class ClusterLossTests
             await expectation.ReportAsync(nameof(A_broker_node_killed_mid_stream_with_quorum_queues_loses_no_dispatch), collector,
             [
                 .. probes,
+                $"queue type and leader just before the kill: {leaders}",
                 $"node c2 (dispatcher B's node) killed at {killedAt.TotalSeconds:F1} s after {killAfterEvents} events (distinct dispatches read by then: {deliveredBeforeKill}); stream ended at {streamEnd.TotalSeconds:F1} s",
                 $"producer (node c3): retried publishes {producer.Retries}, returns {producer.Returns}; first failure at {producer.FirstFailureAt?.TotalSeconds:F1} s, resumed at {producer.ResumedAt?.TotalSeconds:F1} s",
                 $"last new dispatch arrived at {completedAt.TotalSeconds:F1} s = {(completedAt - killedAt).TotalSeconds:F1} s after the kill (all expected ids there: {complete}); collector poll errors {collector.Errors}",
@@ -307,10 +313,10 @@ public sealed class ClusterLossTests
                 : $"amqp://guest:guest@127.0.0.1:{5700 + node}/";
     }
 
-    /// <summary>Runs build/cluster.sh (kill-node, start-node) and fails with its output when it fails.</summary>
+    /// <summary>Runs build/cluster.sh (queues, kill-node, start-node), returns its standard output, fails with its output when it fails.</summary>
     private static class ClusterScript
     {
-        public static async Task RunAsync(params string[] arguments)
+        public static async Task<string> RunAsync(params string[] arguments)
         {
             var start = new ProcessStartInfo("bash")
             {
@@ -328,12 +334,16 @@ public sealed class ClusterLossTests
             var output = Task.WhenAll(process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
             using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(120));
             await process.WaitForExitAsync(deadline.Token);
-            var text = string.Concat(await output).Trim();
+            var both = await output;
+            var stdout = both[0];
+            var text = (stdout + both[1]).Trim();
             await TestContext.Progress.WriteLineAsync($"[cluster] build/cluster.sh {string.Join(' ', arguments)}: {text}");
             if (process.ExitCode != 0)
             {
                 throw new InvalidOperationException($"build/cluster.sh {string.Join(' ', arguments)} failed ({process.ExitCode}): {text}");
             }
+
+            return stdout;
         }
     }
 }
