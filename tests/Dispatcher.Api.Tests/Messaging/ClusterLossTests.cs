@@ -70,18 +70,22 @@ public sealed class ClusterLossTests
         await using var producer = new LossProducer(broker.Exchange, clock);
         TimeSpan killedAt = default, streamEnd = default;
         var deliveredBeforeKill = 0;
-        var leaders = string.Empty;
+        var leaders = Task.FromResult(string.Empty);
         try
         {
             for (var n = 0; n < events; n += Batch)
             {
+                if (n == killAfterEvents / 2)
+                {
+                    // Which node leads each queue decides what the kill takes away: recorded for the report, asked in
+                    // the background (the tool takes seconds) so the kill comes as soon after the first dispatches as
+                    // without it — the failures seen came from a kill soon after the queues were declared.
+                    leaders = ClusterScript.RunAsync("queues");
+                }
+
                 if (n == killAfterEvents)
                 {
                     deliveredBeforeKill = expectation.Queues.Sum(collector.DistinctIds);
-                    // Which node leads each queue decides what the kill takes away: recorded for the report.
-                    leaders = string.Join("; ", (await ClusterScript.RunAsync("queues")).Split('\n')
-                        .Where(line => expectation.Queues.Append(broker.ServiceQueue).Any(q => line.StartsWith(q + "\t", StringComparison.Ordinal)))
-                        .Select(line => line.Trim().Replace('\t', ' ')));
                     await ClusterScript.RunAsync("kill-node", "2");
                     killedAt = clock.Elapsed;
                 }
@@ -97,7 +101,7 @@ public sealed class ClusterLossTests
             await expectation.ReportAsync(nameof(A_broker_node_killed_mid_stream_with_quorum_queues_loses_no_dispatch), collector,
             [
                 .. probes,
-                $"queue type and leader just before the kill: {leaders}",
+                $"queue type and leader after {killAfterEvents / 2} events (before the kill; a queue not declared by then is missing): {Leaders(await leaders, [.. expectation.Queues, broker.ServiceQueue])}",
                 $"node c2 (dispatcher B's node) killed at {killedAt.TotalSeconds:F1} s after {killAfterEvents} events (distinct dispatches read by then: {deliveredBeforeKill}); stream ended at {streamEnd.TotalSeconds:F1} s",
                 $"producer (node c3): retried publishes {producer.Retries}, returns {producer.Returns}; first failure at {producer.FirstFailureAt?.TotalSeconds:F1} s, resumed at {producer.ResumedAt?.TotalSeconds:F1} s",
                 $"last new dispatch arrived at {completedAt.TotalSeconds:F1} s = {(completedAt - killedAt).TotalSeconds:F1} s after the kill (all expected ids there: {complete}); collector poll errors {collector.Errors}",
@@ -182,6 +186,10 @@ public sealed class ClusterLossTests
             throw;
         }
     }
+
+    private static string Leaders(string listing, string[] queues) => string.Join("; ", listing.Split('\n')
+        .Where(line => queues.Any(q => line.StartsWith(q + "\t", StringComparison.Ordinal)))
+        .Select(line => line.Trim().Replace('\t', ' ')));
 
     /// <summary>
     /// For the report of a failed run: whether a fresh channel on node c1 (dispatcher A's node) can publish to each
