@@ -267,6 +267,11 @@ public sealed partial class RabbitMqDispatchPublisher(
         }
         catch (PublishException e)
         {
+            // A nack can come from a channel whose state went stale: on RabbitMQ 3.10, after the node leading a quorum
+            // queue died, one long-lived channel was refused for minutes while a fresh channel was accepted (docs/
+            // benchmarks.md, "Three-node cluster"). So the channel is closed; the next publish on its slot opens a new
+            // one, and copies in flight on it are published again (same ids).
+            await CloseAfterNackAsync(channel);
             throw new DispatchNotDeliveredException($"The broker refused (nack) the dispatch to target flow {target}.", e);
         }
         catch (OperationCanceledException e) when (!callerToken.IsCancellationRequested)
@@ -430,6 +435,18 @@ public sealed partial class RabbitMqDispatchPublisher(
         return Task.CompletedTask;
     }
 
+    private static async Task CloseAfterNackAsync(IChannel channel)
+    {
+        try
+        {
+            await channel.CloseAsync(Constants.ReplySuccess, "replaced after a nack", abort: false);
+        }
+        catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException or ObjectDisposedException or IOException)
+        {
+            // Already gone.
+        }
+    }
+
     private static async Task DisposeQuietlyAsync(IAsyncDisposable? disposable)
     {
         try
@@ -460,6 +477,6 @@ public sealed partial class RabbitMqDispatchPublisher(
     [LoggerMessage(LogLevel.Information, "Dispatch publisher recovered its broker connection and channels")]
     private partial void LogConnectionRecovered();
 
-    [LoggerMessage(LogLevel.Warning, "Dispatch publish channel {Index} was closed by the broker ({Reason}); opened a new one")]
+    [LoggerMessage(LogLevel.Warning, "Dispatch publish channel {Index} was closed ({Reason}); opened a new one")]
     private partial void LogChannelReopened(int index, string reason);
 }
