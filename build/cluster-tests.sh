@@ -32,8 +32,13 @@ rm -rf "$results"
 mkdir -p "$results"
 
 rc=0
+# A --filter among the arguments replaces the default one (dotnet test takes only one; keep Category=Cluster in it).
+filter=(--filter Category=Cluster)
+for argument in "$@"; do
+  [[ $argument == --filter ]] && filter=()
+done
 dotnet test tests/Dispatcher.Api.Tests --tl:off --logger trx --logger "console;verbosity=normal" \
-  --results-directory "$results" --filter Category=Cluster "$@" || rc=$?
+  --results-directory "$results" "${filter[@]}" "$@" || rc=$?
 
 # As build/test.sh: sums the <Counters .../> of the .trx files; failed = failed + error + timeout + aborted.
 sum_trx() {
