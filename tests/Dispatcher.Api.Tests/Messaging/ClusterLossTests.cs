@@ -252,35 +252,8 @@ public sealed class ClusterLossTests
             LossConnections.Url = NodeUrl(3);
             var broker = new TestBroker(NodeUrl(3));
             var database = Path.Combine(directory, "dispatcher.db");
-            var settings = new Dictionary<string, string?>(TestTokens.JwtSettings)
-            {
-                ["Storage:Sqlite:Path"] = database,
-                ["FlowRegistry:Standalone:Path"] = database,
-                ["Reconciler:Enabled"] = "false",
-                ["Messaging:QueueType"] = "Quorum",
-            };
-            foreach (var (key, value) in broker.Settings)
-            {
-                settings[key] = value;
-            }
-
-            Dictionary<string, string> flows;
-            var setupSettings = new Dictionary<string, string?>(settings) { ["Messaging:RabbitMqUrl"] = string.Empty };
-            await using (var setup = new DispatcherApiFactory(setupSettings))
-            {
-                using var client = setup.ClientFor("tenant-a");
-                flows = await EventBusDispatchTests.CreateThreeAppExampleAsync(client);
-            }
-
-            var expectation = new LossExpectation(events, new Dictionary<string, string>
-            {
-                [$"dispatch.{flows["wice.CREATE"]}"] = flows["wice.CREATE"],
-                [$"dispatch.{flows["outlook.CREATE"]}"] = flows["outlook.CREATE"],
-            });
-            foreach (var queue in expectation.Queues)
-            {
-                broker.Track(queue);
-            }
+            var (settings, flows, expectation) = await LossSetup.CreateAsync(
+                broker, database, events, new Dictionary<string, string?> { ["Messaging:QueueType"] = "Quorum" });
 
             var a = DispatcherProcess.Start(new Dictionary<string, string?>(settings) { ["Messaging:RabbitMqUrl"] = NodeUrl(1) });
             var b = DispatcherProcess.Start(new Dictionary<string, string?>(settings) { ["Messaging:RabbitMqUrl"] = NodeUrl(2) });

@@ -81,37 +81,7 @@ public sealed class DispatcherCrashLossTests
         using var overall = new CancellationTokenSource(Overall);
         await using var broker = new TestBroker();
         var database = Path.Combine(_directory, "dispatcher.db");
-        var settings = new Dictionary<string, string?>(TestTokens.JwtSettings)
-        {
-            ["Storage:Sqlite:Path"] = database,
-            ["FlowRegistry:Standalone:Path"] = database,
-            ["Reconciler:Enabled"] = "false",
-        };
-        foreach (var (key, value) in broker.Settings)
-        {
-            settings[key] = value;
-        }
-
-        // The configuration is made through the API once; the instances below only read it from the shared file. This
-        // set-up instance runs without the broker (in-memory bus): a disposed in-process host's bus was seen to go on
-        // consuming with a disposed service provider, which would take events away from the instances under test.
-        Dictionary<string, string> flows;
-        var setupSettings = new Dictionary<string, string?>(settings) { ["Messaging:RabbitMqUrl"] = string.Empty };
-        await using (var setup = new DispatcherApiFactory(setupSettings))
-        {
-            using var client = setup.ClientFor("tenant-a");
-            flows = await EventBusDispatchTests.CreateThreeAppExampleAsync(client);
-        }
-
-        var expectation = new LossExpectation(Events, new Dictionary<string, string>
-        {
-            [$"dispatch.{flows["wice.CREATE"]}"] = flows["wice.CREATE"],
-            [$"dispatch.{flows["outlook.CREATE"]}"] = flows["outlook.CREATE"],
-        });
-        foreach (var queue in expectation.Queues)
-        {
-            broker.Track(queue);
-        }
+        var (settings, flows, expectation) = await LossSetup.CreateAsync(broker, database, Events);
 
         var first = await startFirst(settings);
         DispatcherApiFactory? second = null;

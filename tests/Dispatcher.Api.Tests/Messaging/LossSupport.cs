@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using Dispatcher.Api.Tests.Support;
 using Dispatcher.Application.Dispatching;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.TestSupport.RabbitMq;
@@ -466,5 +467,51 @@ internal sealed class LossExpectation(int events, IReadOnlyDictionary<string, st
             await TestContext.Out.WriteLineAsync(line);
             await TestContext.Progress.WriteLineAsync(line);
         }
+    }
+}
+
+/// <summary>
+/// The set-up the instance-loss tests share: settings for dispatchers that share one SQLite file (store and standalone
+/// flow registry) on <paramref name="broker"/>'s names, the three-app example made through the API once, and the
+/// expectation of its two CREATE targets.
+/// </summary>
+internal static class LossSetup
+{
+    public static async Task<(Dictionary<string, string?> Settings, Dictionary<string, string> Flows, LossExpectation Expectation)> CreateAsync(
+        TestBroker broker, string database, int events, IReadOnlyDictionary<string, string?>? extraSettings = null)
+    {
+        var settings = new Dictionary<string, string?>(TestTokens.JwtSettings)
+        {
+            ["Storage:Sqlite:Path"] = database,
+            ["FlowRegistry:Standalone:Path"] = database,
+            ["Reconciler:Enabled"] = "false",
+        };
+        foreach (var (key, value) in broker.Settings.Concat(extraSettings ?? new Dictionary<string, string?>()))
+        {
+            settings[key] = value;
+        }
+
+        // The configuration is made through the API once; the instances only read it from the shared file. This
+        // set-up instance runs without the broker (in-memory bus): a disposed in-process host's bus was seen to go on
+        // consuming with a disposed service provider, which would take events away from the instances under test.
+        Dictionary<string, string> flows;
+        var setupSettings = new Dictionary<string, string?>(settings) { ["Messaging:RabbitMqUrl"] = string.Empty };
+        await using (var setup = new DispatcherApiFactory(setupSettings))
+        {
+            using var client = setup.ClientFor("tenant-a");
+            flows = await EventBusDispatchTests.CreateThreeAppExampleAsync(client);
+        }
+
+        var expectation = new LossExpectation(events, new Dictionary<string, string>
+        {
+            [$"dispatch.{flows["wice.CREATE"]}"] = flows["wice.CREATE"],
+            [$"dispatch.{flows["outlook.CREATE"]}"] = flows["outlook.CREATE"],
+        });
+        foreach (var queue in expectation.Queues)
+        {
+            broker.Track(queue);
+        }
+
+        return (settings, flows, expectation);
     }
 }
