@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Dispatcher.Infrastructure.Messaging.Ordering;
 
 namespace Dispatcher.Infrastructure.Messaging;
 
@@ -80,6 +81,16 @@ public sealed class MessagingOptions
     /// <summary>Ordering partitions: events about the same record go through the same partition, in order.</summary>
     [Range(1, 1_000)]
     public int Partitions { get; set; } = 32;
+
+    /// <summary>
+    /// Per-record order across instances: <see cref="MessageOrdering.None"/> (default) or
+    /// <see cref="MessageOrdering.PerRecord"/> (partition queues with single active consumer; RabbitMQ only).
+    /// </summary>
+    public MessageOrdering Ordering { get; set; } = MessageOrdering.None;
+
+    /// <summary>The number of partition queues with <see cref="MessageOrdering.PerRecord"/> (fixed once they exist: records are hashed over them).</summary>
+    [Range(1, 1_000)]
+    public int OrderedPartitions { get; set; } = 16;
 
     /// <summary>Attempts after the first one before an event goes to the error queue.</summary>
     [Range(0, 100)]

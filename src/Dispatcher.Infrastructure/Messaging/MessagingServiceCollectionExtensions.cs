@@ -3,6 +3,7 @@ using Dispatcher.Infrastructure.Messaging.Contracts;
 using Dispatcher.Infrastructure.Messaging.Dispatch;
 using Dispatcher.Infrastructure.Messaging.ErrorQueue;
 using Dispatcher.Infrastructure.Messaging.EventBus;
+using Dispatcher.Infrastructure.Messaging.Ordering;
 using Dispatcher.Infrastructure.Messaging.Routing;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
@@ -22,6 +23,9 @@ internal static class MessagingServiceCollectionExtensions
             .Validate(o => !o.UsesRabbitMq || Uri.TryCreate(o.RabbitMqUrl, UriKind.Absolute, out var uri) && uri.Scheme is "amqp" or "amqps",
                 "Messaging:RabbitMqUrl must be an amqp:// or amqps:// URL.")
             .Validate(o => Enum.IsDefined(o.QueueType), "Messaging:QueueType must be Classic or Quorum.")
+            .Validate(o => Enum.IsDefined(o.Ordering), "Messaging:Ordering must be None or PerRecord.")
+            .Validate(o => o.Ordering != MessageOrdering.PerRecord || o.UsesRabbitMq,
+                "Messaging:Ordering=PerRecord needs RabbitMQ (Messaging:RabbitMqUrl): it orders through partition queues on the broker.")
             .ValidateOnStart();
         var options = section.Get<MessagingOptions>() ?? new MessagingOptions();
         services.AddSingleton(sp => new OihEventReader(sp.GetRequiredService<IOptions<MessagingOptions>>().Value));
@@ -42,6 +46,10 @@ internal static class MessagingServiceCollectionExtensions
             services.AddSingleton<IErrorQueues>(sp => sp.GetRequiredService<ErrorQueueRedriver>());
             // Before the bus: a queue of the wrong type stops the start with one message instead of failing endpoints.
             services.AddHostedService<QueueTypeCheck>();
+            if (options.Ordering == MessageOrdering.PerRecord)
+            {
+                services.AddOrderedModeServices();
+            }
         }
         else
         {
@@ -61,7 +69,15 @@ internal static class MessagingServiceCollectionExtensions
         {
             // No call-outs by default: MassTransit would otherwise report usage to its vendor at start-up.
             bus.DisableUsageTelemetry();
-            bus.AddConsumer<OihEventConsumer, OihEventConsumerDefinition>();
+            if (options.Ordering == MessageOrdering.PerRecord && options.UsesRabbitMq)
+            {
+                bus.AddOrderedConsumers();
+            }
+            else
+            {
+                bus.AddConsumer<OihEventConsumer, OihEventConsumerDefinition>();
+            }
+
             bus.AddConsumer<RecordChangedConsumer, RecordChangedConsumerDefinition>();
             bus.AddConsumer<ConfigurationChangedConsumer>()
                 .Endpoint(endpoint =>
@@ -87,6 +103,11 @@ internal static class MessagingServiceCollectionExtensions
                     {
                         context.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ReceiveReconnectPolicy))
                             .LogWarning("Could not bound the receive endpoints' reconnect back-off (MassTransit internals changed); endpoints may wait up to 30 s after the broker returns");
+                    }
+
+                    if (options.Ordering == MessageOrdering.PerRecord)
+                    {
+                        cfg.ConfigureOrderedPartitions(context);
                     }
 
                     cfg.ConfigureEndpoints(context);

@@ -31,6 +31,11 @@ internal sealed partial class QueueTypeCheck(IOptions<MessagingOptions> options,
         {
             yield return _options.SharedQueue;
         }
+
+        foreach (var queue in Ordering.OrderedQueueArguments.ExtraQueues(_options))
+        {
+            yield return queue;
+        }
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -63,11 +68,17 @@ internal sealed partial class QueueTypeCheck(IOptions<MessagingOptions> options,
                     }
 
                     await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false,
-                        arguments: QueueTypes.Arguments(_options.QueueType), cancellationToken: timeout.Token);
+                        arguments: Ordering.OrderedQueueArguments.For(_options, queue), cancellationToken: timeout.Token);
                 }
                 catch (Exception e) when (QueueTypes.IsTypeMismatch(e))
                 {
                     var message = QueueTypes.MismatchMessage(queue, _options.QueueType, e);
+                    LogMismatch(message);
+                    mismatches.Add(message);
+                }
+                catch (Exception e) when (Ordering.OrderedQueueArguments.IsMismatch(e))
+                {
+                    var message = Ordering.OrderedQueueArguments.MismatchMessage(queue, _options, e);
                     LogMismatch(message);
                     mismatches.Add(message);
                 }
