@@ -20,6 +20,8 @@ public sealed class LoadOptions
           --dispatcher-env K=V  extra environment variable for the dispatcher (repeatable; e.g. DOTNET_gcServer=0)
           --queue-type T        Classic (default) or Quorum: the type of every queue of the run (relay's and
                                 dispatcher's alike; the dispatcher gets Messaging__QueueType=T)
+          --ordering O          None (default) or PerRecord: the dispatcher's Messaging__Ordering (ordered mode:
+                                one extra hop through Messaging:OrderedPartitions partition queues)
         Dispatcher.LoadTest relay --exchange X --queue Q --keys k1,k2 [--amqp URL]   (the baseline; started by run)
         Dispatcher.LoadTest report --load DIR[,DIR...] [--micro DIR] --svg FILE --md FILE
         """;
@@ -50,6 +52,9 @@ public sealed class LoadOptions
     public Dictionary<string, string> DispatcherEnvironment { get; } = [];
 
     public string QueueType { get; private set; } = "Classic";
+
+    /// <summary>The dispatcher's <c>Messaging:Ordering</c>.</summary>
+    public string Ordering { get; private set; } = "None";
 
     /// <summary>The declare arguments of every queue of the run.</summary>
     public Dictionary<string, object?>? QueueArguments =>
@@ -118,6 +123,15 @@ public sealed class LoadOptions
                         var other => throw new ArgumentException($"--queue-type must be Classic or Quorum, got '{other}'."),
                     };
                     options.DispatcherEnvironment["Messaging__QueueType"] = options.QueueType;
+                    break;
+                case "--ordering":
+                    options.Ordering = Next() switch
+                    {
+                        "None" or "none" => "None",
+                        "PerRecord" or "perrecord" => "PerRecord",
+                        var other => throw new ArgumentException($"--ordering must be None or PerRecord, got '{other}'."),
+                    };
+                    options.DispatcherEnvironment["Messaging__Ordering"] = options.Ordering;
                     break;
                 case "--exchange": options.Exchange = Next(); break;
                 case "--queue": options.Queue = Next(); break;

@@ -189,7 +189,8 @@ public sealed class LoadRun(LoadOptions options)
 
             await CleanupAsync(
                 [.. queues, host.ServiceQueue, $"{host.ServiceQueue}_error", $"{host.ServiceQueue}_skipped",
-                    $"{host.ServiceQueue}-record-changed", $"{host.ServiceQueue}-record-changed_error", $"{host.ServiceQueue}-record-changed_skipped"],
+                    $"{host.ServiceQueue}-record-changed", $"{host.ServiceQueue}-record-changed_error", $"{host.ServiceQueue}-record-changed_skipped",
+                    .. Enumerable.Range(0, options.Ordering == "PerRecord" ? 16 : 0).Select(p => $"{host.ServiceQueue}.ordered-{p:D2}")],
                 [host.Exchange]);
         }
     }
