@@ -33,6 +33,7 @@ public sealed class OrderedModeLossTests
     [TearDown]
     public void TearDown()
     {
+        LossConnections.Url = TestBroker.Url;
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {
@@ -47,7 +48,7 @@ public sealed class OrderedModeLossTests
     [Test]
     public async Task In_ordered_mode_per_record_order_holds_when_the_active_instance_is_killed_and_nothing_is_lost()
     {
-        var result = await RunAsync("PerRecord", kill: true);
+        var result = await RunAsync(_directory, "PerRecord", kill: true, OrderedRunBrokers.Local);
 
         result.Report.Lost.Should().Be(0, "every dispatch must arrive ({0})", result.Report);
         result.Report.Unknown.Should().Be(0, "duplicates must carry the id of their original ({0})", result.Report);
@@ -58,19 +59,24 @@ public sealed class OrderedModeLossTests
     [Test]
     public async Task Without_ordered_mode_two_instances_let_events_of_a_record_overtake_each_other()
     {
-        var result = await RunAsync("None", kill: false);
+        var result = await RunAsync(_directory, "None", kill: false, OrderedRunBrokers.Local);
 
         result.Report.Lost.Should().Be(0, "every dispatch must arrive ({0})", result.Report);
         result.Report.Violations.Should().BePositive(
             "the checker must see the reordering of competing instances, or it proves nothing ({0})", result.Report);
     }
 
-    private async Task<(OrderReport Report, long ErrorQueue)> RunAsync(string ordering, bool kill)
+    /// <summary>
+    /// Runs the stream through two dispatcher processes (A started first, so it is the active consumer everywhere) on
+    /// <paramref name="brokers"/>; with <paramref name="kill"/>, A is killed right after a burst in the middle.
+    /// </summary>
+    internal static async Task<(OrderReport Report, long ErrorQueue)> RunAsync(string directory, string ordering, bool kill, OrderedRunBrokers brokers)
     {
-        var test = $"{ordering}{(kill ? ", active instance killed" : string.Empty)}";
+        var test = $"{ordering}{(kill ? ", active instance killed" : string.Empty)}{(brokers.QueueType is { } type ? $", {type} queues" : string.Empty)}";
         var clock = Stopwatch.StartNew();
         using var overall = new CancellationTokenSource(Overall);
-        await using var broker = new TestBroker();
+        LossConnections.Url = brokers.Clients;
+        await using var broker = new TestBroker(brokers.Clients);
         var sharedQueue = $"ordered-target-{Guid.NewGuid():N}"[..30];
         broker.Track(sharedQueue);
         const int partitions = 16;
@@ -79,8 +85,9 @@ public sealed class OrderedModeLossTests
             broker.Track(Infrastructure.Messaging.Ordering.OrderedPartitioning.QueueName(broker.ServiceQueue, p));
         }
 
-        var (settings, flows, _) = await LossSetup.CreateAsync(broker, Path.Combine(_directory, "dispatcher.db"), 1, new Dictionary<string, string?>
+        var (settings, flows, _) = await LossSetup.CreateAsync(broker, Path.Combine(directory, "dispatcher.db"), 1, new Dictionary<string, string?>
         {
+            ["Messaging:QueueType"] = brokers.QueueType ?? "Classic",
             ["Messaging:OrderedPartitions"] = partitions.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Messaging:Destination"] = "SharedQueue",
             ["Messaging:SharedQueue"] = sharedQueue,
@@ -91,8 +98,9 @@ public sealed class OrderedModeLossTests
         var firstPartition = Infrastructure.Messaging.Ordering.OrderedPartitioning.QueueName(broker.ServiceQueue, 0);
 
         // A first, so it is the active consumer of every queue (single active consumer: the first registered).
-        await using var a = DispatcherProcess.Start(settings);
-        await using var b = await StartSecondAsync(a, settings, broker, ordering == "PerRecord" ? firstPartition : null);
+        await using var a = DispatcherProcess.Start(new Dictionary<string, string?>(settings) { ["Messaging:RabbitMqUrl"] = brokers.A });
+        await using var b = await StartSecondAsync(
+            a, new Dictionary<string, string?>(settings) { ["Messaging:RabbitMqUrl"] = brokers.B }, broker, ordering == "PerRecord" ? firstPartition : null);
         var bothReady = clock.Elapsed;
         try
         {
@@ -107,7 +115,7 @@ public sealed class OrderedModeLossTests
             {
                 if (group == killGroup)
                 {
-                    activeBefore = await ActiveConsumersAsync(broker.ServiceQueue);
+                    activeBefore = await ActiveConsumersAsync(broker.ServiceQueue, brokers);
                     await Task.WhenAll(Enumerable.Range(group, BurstGroups).Select(g => stream.PublishGroupAsync(producer, g, overall.Token)));
                     group += BurstGroups - 1;
                     await a.KillAsync();
@@ -138,7 +146,7 @@ public sealed class OrderedModeLossTests
                 var takeOver = firstArrivals.Where(d => d.Event < firstAfterKill).Select(d => d.At).DefaultIfEmpty(killedAt).Max() - killedAt;
                 var arrivalsAfterKill = firstArrivals.Select(d => d.At).Where(t => t >= killedAt).Order().Prepend(killedAt).ToList();
                 var longestPause = arrivalsAfterKill.Zip(arrivalsAfterKill.Skip(1), (x, y) => y - x).DefaultIfEmpty(TimeSpan.Zero).Max();
-                lines.Add($"[ordered]   active consumers before the kill: {activeBefore}; after: {await ActiveConsumersAsync(broker.ServiceQueue)}");
+                lines.Add($"[ordered]   active consumers before the kill: {activeBefore}; after: {await ActiveConsumersAsync(broker.ServiceQueue, brokers)}");
                 lines.Add($"[ordered]   instance A killed at {killedAt.TotalSeconds:F1} s right after a burst of {BurstGroups * OrderedStream.GroupSize} records, before event {firstAfterKill} (input backlog then {backlogAtKill}); " +
                           $"every dispatch of the events published before the kill there {takeOver.TotalSeconds:F1} s after it; longest pause in new dispatches after the kill {longestPause.TotalSeconds:F1} s");
             }
@@ -163,8 +171,13 @@ public sealed class OrderedModeLossTests
     /// For the report: how the active (single-active-consumer) consumers of the input queue and its partition queues
     /// are spread over the broker connections, from the management API, e.g. "input: 1 connection; partitions: 16 on one connection".
     /// </summary>
-    private static async Task<string> ActiveConsumersAsync(string inputQueue)
+    private static async Task<string> ActiveConsumersAsync(string inputQueue, OrderedRunBrokers brokers)
     {
+        if (brokers != OrderedRunBrokers.Local)
+        {
+            return "(not asked on the cluster)";
+        }
+
         try
         {
             using var client = new HttpClient { BaseAddress = new Uri("http://127.0.0.1:15672/"), Timeout = TimeSpan.FromSeconds(5) };
@@ -221,4 +234,11 @@ public sealed class OrderedModeLossTests
 
         return b;
     }
+}
+
+/// <summary>Where the ordered runs' dispatchers A and B and the test's own clients connect, and the queue type (null: classic, the default).</summary>
+internal sealed record OrderedRunBrokers(string A, string B, string Clients, string? QueueType)
+{
+    /// <summary>Everyone on the shared test broker.</summary>
+    public static readonly OrderedRunBrokers Local = new(TestBroker.Url, TestBroker.Url, TestBroker.Url, null);
 }
