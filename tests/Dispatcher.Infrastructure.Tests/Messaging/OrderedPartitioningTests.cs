@@ -93,11 +93,4 @@ public sealed class OrderedPartitioningTests
         OrderedQueueArguments.ExtraQueues(ordered).Should().Equal("q.ordered-00", "q.ordered-01");
         OrderedQueueArguments.ExtraQueues(none).Should().BeEmpty();
     }
-
-    [Test]
-    public void Instances_register_their_partitions_in_rotated_orders()
-    {
-        OrderedPartitioning.RegistrationOrder(4, 0).Should().Equal(0, 1, 2, 3);
-        OrderedPartitioning.RegistrationOrder(4, 3).Should().Equal(3, 0, 1, 2);
-    }
 }

@@ -30,11 +30,10 @@ internal static class OrderedMode
     {
         var options = context.GetRequiredService<IOptions<MessagingOptions>>().Value;
         var publisher = context.GetRequiredService<OrderedPartitionPublisher>();
-        // Instances that start together each begin with other partitions (SAC makes the first registration active).
-        var offset = Random.Shared.Next(options.OrderedPartitions);
-        foreach (var partition in OrderedPartitioning.RegistrationOrder(options.OrderedPartitions, offset))
+        // Every instance registers every partition; RabbitMQ makes the first registered consumer active (ADR 0015, "Balance").
+        foreach (var queue in OrderedPartitioning.QueueNames(options))
         {
-            cfg.ReceiveEndpoint(OrderedPartitioning.QueueName(options.Queue, partition), endpoint =>
+            cfg.ReceiveEndpoint(queue, endpoint =>
             {
                 endpoint.ConcurrentMessageLimit = 1;
                 endpoint.UseEventBusSerialization();

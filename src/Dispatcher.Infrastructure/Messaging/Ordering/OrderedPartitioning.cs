@@ -44,11 +44,4 @@ public static class OrderedPartitioning
         arguments[SingleActiveConsumerArgument] = true;
         return arguments;
     }
-
-    /// <summary>
-    /// The order in which this instance registers its partition consumers: rotated by <paramref name="offset"/>, so
-    /// instances that start together take the first-registered (active) role on different partitions.
-    /// </summary>
-    public static IEnumerable<int> RegistrationOrder(int partitions, int offset) =>
-        Enumerable.Range(0, partitions).Select(p => (p + offset) % partitions);
 }
