@@ -361,9 +361,6 @@ internal static class LossConnections
     /// <summary>Waits until <paramref name="queue"/> has a consumer (a dispatcher instance consumes it).</summary>
     public static Task WaitForConsumerAsync(string queue, TimeSpan timeout) => WaitForConsumersAsync(queue, c => c >= 1, timeout);
 
-    /// <summary>Waits until <paramref name="queue"/> has at least <paramref name="count"/> consumers (single-active-consumer queues count the waiting ones too).</summary>
-    public static Task WaitForConsumersAsync(string queue, int count, TimeSpan timeout) => WaitForConsumersAsync(queue, c => c >= count, timeout);
-
     /// <summary>Waits until <paramref name="queue"/> has no consumer (the broker noticed a dispatcher went away).</summary>
     public static Task WaitForNoConsumerAsync(string queue, TimeSpan timeout) => WaitForConsumersAsync(queue, c => c == 0, timeout);
 

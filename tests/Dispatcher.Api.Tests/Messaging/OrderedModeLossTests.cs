@@ -167,6 +167,34 @@ public sealed class OrderedModeLossTests
         }
     }
 
+    private static async Task WaitUntilReadyAsync(DispatcherProcess process, TimeSpan timeout)
+    {
+        using var http = new HttpClient { BaseAddress = process.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                using var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // Not listening yet.
+            }
+
+            if (watch.Elapsed > timeout)
+            {
+                throw new TimeoutException($"The second dispatcher was not ready within {timeout}.");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
     /// <summary>
     /// For the report: how the active (single-active-consumer) consumers of the input queue and its partition queues
     /// are spread over the broker connections, from the management API, e.g. "input: 1 connection; partitions: 16 on one connection".
@@ -198,7 +226,7 @@ public sealed class OrderedModeLossTests
         }
     }
 
-    /// <summary>Waits until A consumes (and, in ordered mode, its partitions too), then starts B and waits for it.</summary>
+    /// <summary>Waits until A consumes (and, in ordered mode, its partitions too), then starts B and waits until it is ready.</summary>
     private static async Task<DispatcherProcess> StartSecondAsync(
         DispatcherProcess a, Dictionary<string, string?> settings, TestBroker broker, string? partitionQueue)
     {
@@ -219,11 +247,9 @@ public sealed class OrderedModeLossTests
         var b = DispatcherProcess.Start(settings);
         try
         {
-            await LossConnections.WaitForConsumersAsync(broker.ServiceQueue, 2, TimeSpan.FromSeconds(45));
-            if (partitionQueue is not null)
-            {
-                await LossConnections.WaitForConsumersAsync(partitionQueue, 2, TimeSpan.FromSeconds(30));
-            }
+            // Not the queues' consumer counts: a quorum queue with single active consumer counts only the active one.
+            // B's readiness says its endpoint consumes (for a standby: its consumer is registered and waits).
+            await WaitUntilReadyAsync(b, TimeSpan.FromSeconds(60));
         }
         catch (Exception)
         {
