@@ -1,12 +1,11 @@
 using MassTransit;
-using RabbitMQ.Client;
 
 namespace Dispatcher.Infrastructure.Messaging.Ordering;
 
 /// <summary>
-/// The last filter of the ordered endpoints' error pipe (entry and partitions): moves the failed event into the input queue's error queue
-/// (<see cref="MessagingOptions.ErrorQueue"/>) instead of one error queue per partition, with its original properties
-/// and MassTransit's fault headers (the reason written by <c>FaultReasonFilter</c>). The admin listing and redrive
+/// The last filter of the ordered endpoints' error pipe (entry and partitions): moves the failed event into the input
+/// queue's error queue (<see cref="MessagingOptions.ErrorQueue"/>) instead of one error queue per partition, with its
+/// original properties and MassTransit's fault headers (the reason written by <c>FaultReasonFilter</c>). The admin listing and redrive
 /// therefore see one queue, and a redrive sends the event back to the input queue, where it is re-keyed like any
 /// other. Throws when the broker does not confirm: the event is then not acknowledged and comes again.
 /// </summary>

@@ -8,7 +8,7 @@ namespace Dispatcher.Infrastructure.Messaging.Ordering;
 /// <summary>Registration of <see cref="MessageOrdering.PerRecord"/> (docs/decisions/0015-ordered-mode.md).</summary>
 internal static class OrderedMode
 {
-    /// <summary>The publisher of the hop and the start-up check of the queues' arguments.</summary>
+    /// <summary>The publisher of the hop (the queues' arguments are checked at start by <see cref="QueueTypeCheck"/>).</summary>
     public static IServiceCollection AddOrderedModeServices(this IServiceCollection services)
     {
         services.AddSingleton<OrderedPartitionPublisher>();
