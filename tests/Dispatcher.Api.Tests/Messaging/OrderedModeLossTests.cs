@@ -91,7 +91,8 @@ public sealed class OrderedModeLossTests
         LossConnections.Url = brokers.Clients;
         await using var broker = new TestBroker(brokers.Clients);
         var sharedQueue = $"ordered-target-{Guid.NewGuid():N}"[..30];
-        broker.Track(sharedQueue);
+        // Also opens the broker's own connection, without which its disposal deletes nothing.
+        await broker.QueueExistsAsync(sharedQueue);
         const int partitions = 16;
         for (var p = 0; p < partitions; p++)
         {

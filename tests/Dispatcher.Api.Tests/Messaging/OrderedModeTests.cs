@@ -95,6 +95,8 @@ public sealed class OrderedModeTests
     public async Task An_input_queue_without_single_active_consumer_stops_the_start_with_one_message_naming_it()
     {
         await using var broker = new TestBroker();
+        // Opens the broker's own connection, without which its disposal deletes nothing.
+        await broker.QueueExistsAsync(broker.ServiceQueue);
         await using (var connection = await new ConnectionFactory { Uri = new Uri(broker.BrokerUrl) }.CreateConnectionAsync())
         await using (var channel = await connection.CreateChannelAsync())
         {
@@ -133,6 +135,8 @@ public sealed class OrderedModeTests
             ? new FlowRepositoryException(FlowFailure.Failed, "The Flow Repository answered 500 to the start call: injected failure.")
             : null;
         await scenario.CreateThreeAppExampleAsync();
+        // Tracks every dispatch queue of the example, so the scenario's disposal deletes them.
+        await scenario.InboundCountsAsync();
         return scenario;
     }
 
