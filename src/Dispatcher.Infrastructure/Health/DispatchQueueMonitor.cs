@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using Dispatcher.Application.Common.Health;
 using Dispatcher.Application.Common.Telemetry;
 using Dispatcher.Application.Dispatching;
 using Dispatcher.Domain.Configurations;
