@@ -63,7 +63,9 @@ public sealed class ClusterLossTests
         const int killAfterEvents = 200;
         var clock = Stopwatch.StartNew();
         using var overall = new CancellationTokenSource(Overall);
-        await using var run = await ClusterRun.StartAsync(_directory, events);
+        // Every target queue is led by node c2, the node killed: the condition under which the broker kept refusing a
+        // long-lived publish channel after the leaders moved (fixed by closing a channel after a nack).
+        await using var run = await ClusterRun.StartAsync(_directory, events, targetLeadersOnNode: 2);
         var (expectation, flows, broker) = (run.Expectation, run.Flows, run.Broker);
         await using var collector = new LossCollector(expectation.Queues, clock);
         collector.Start();
@@ -109,6 +111,9 @@ public sealed class ClusterLossTests
             ]);
             expectation.AssertEveryDispatchArrivedOnce(collector);
             (await LossConnections.MessageCountAsync(broker.ServiceQueue + "_error")).Should().BeLessThanOrEqualTo(0, "no event may end in the error queue");
+            LeaderNodes(await leaders, expectation.Queues).Should().OnlyContain(
+                node => node.StartsWith("dispatcher-c2@", StringComparison.Ordinal),
+                "every target queue was led by the killed node c2 before the kill (else the scenario did not test a leader moving)");
         }
         catch (Exception)
         {
@@ -187,6 +192,11 @@ public sealed class ClusterLossTests
         }
     }
 
+    private static List<string> LeaderNodes(string listing, IEnumerable<string> queues) => [.. queues.Select(queue =>
+        listing.Split('\n').Select(line => line.Trim().Split('\t')).FirstOrDefault(fields => fields.Length >= 3 && fields[0] == queue) is { } found
+            ? found[2]
+            : $"{queue}: not listed")];
+
     private static string Leaders(string listing, string[] queues) => string.Join("; ", listing.Split('\n')
         .Where(line => queues.Any(q => line.StartsWith(q + "\t", StringComparison.Ordinal)))
         .Select(line => line.Trim().Replace('\t', ' ')));
@@ -247,13 +257,29 @@ public sealed class ClusterLossTests
 
         public DispatcherProcess B { get; }
 
-        public static async Task<ClusterRun> StartAsync(string directory, int events)
+        /// <summary>
+        /// Sets up the configuration and starts both dispatchers. With <paramref name="targetLeadersOnNode"/>, the target
+        /// queues are declared first, by a client of that node, which makes it their leader (RabbitMQ's default leader
+        /// locator, <c>client-local</c>); the dispatchers' own declarations are then no-ops.
+        /// </summary>
+        public static async Task<ClusterRun> StartAsync(string directory, int events, int? targetLeadersOnNode = null)
         {
             LossConnections.Url = NodeUrl(3);
             var broker = new TestBroker(NodeUrl(3));
             var database = Path.Combine(directory, "dispatcher.db");
             var (settings, flows, expectation) = await LossSetup.CreateAsync(
                 broker, database, events, new Dictionary<string, string?> { ["Messaging:QueueType"] = "Quorum" });
+            if (targetLeadersOnNode is { } node)
+            {
+                var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(NodeUrl(node)), ClientProvidedName = "dispatcher-cluster-tests-leaders" };
+                await using var connection = await factory.CreateConnectionAsync();
+                await using var channel = await connection.CreateChannelAsync();
+                foreach (var queue in expectation.Queues)
+                {
+                    await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false,
+                        arguments: new Dictionary<string, object?> { ["x-queue-type"] = "quorum" });
+                }
+            }
 
             var a = DispatcherProcess.Start(new Dictionary<string, string?>(settings) { ["Messaging:RabbitMqUrl"] = NodeUrl(1) });
             var b = DispatcherProcess.Start(new Dictionary<string, string?>(settings) { ["Messaging:RabbitMqUrl"] = NodeUrl(2) });
