@@ -18,7 +18,7 @@ internal sealed class AppInputValidator : AbstractValidator<AppInput>
         RuleFor(a => a.TransformerComponentId).ObjectId();
         RuleFor(a => a.SecretId).ObjectId();
         RuleFor(a => a.Fields).Fields();
-        RuleFor(a => a.Outbound).SetValidator(new SideInputValidator(Direction.Outbound)!);
-        RuleFor(a => a.Inbound).SetValidator(new SideInputValidator(Direction.Inbound)!);
+        RuleFor(a => a.Outbound).Side(Direction.Outbound);
+        RuleFor(a => a.Inbound).Side(Direction.Inbound);
     }
 }

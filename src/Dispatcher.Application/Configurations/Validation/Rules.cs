@@ -1,12 +1,21 @@
 using System.Text.Json;
+using Dispatcher.Application.Configurations.Models;
 using Dispatcher.Domain.Common;
+using Dispatcher.Domain.Configurations;
 using FluentValidation;
 
 namespace Dispatcher.Application.Configurations.Validation;
 
-/// <summary>Shared rules for the input shapes.</summary>
+/// <summary>Shared rules for the input shapes, down to an app's sides and their connections.</summary>
 internal static class Rules
 {
+    /// <summary>
+    /// A side of an app (<see cref="AppInput"/> and <see cref="AppPatch"/> alike): at most
+    /// <see cref="InputLimits.MaxConnectionsPerSide"/> connections, each valid for <paramref name="direction"/>.
+    /// </summary>
+    public static IRuleBuilderOptions<T, SideInput?> Side<T>(this IRuleBuilder<T, SideInput?> rule, Direction direction) =>
+        rule.SetValidator(new SideValidator(direction)!);
+
     public static IRuleBuilderOptions<T, string?> Text<T>(this IRuleBuilder<T, string?> rule) =>
         rule.MaximumLength(InputLimits.MaxText).WithErrorCode(InputLimits.Names.Text);
 
@@ -36,4 +45,42 @@ internal static class Rules
 
     public static IRuleBuilderOptions<T, string?> RequiredObjectId<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(ObjectIdText.IsValid).WithMessage("'{PropertyName}' must be 24 hexadecimal digits, got '{PropertyValue}'.");
+
+    private sealed class SideValidator : AbstractValidator<SideInput>
+    {
+        public SideValidator(Direction direction)
+        {
+            RuleFor(s => s.Flows).Must(f => f is null || f.Count <= InputLimits.MaxConnectionsPerSide)
+                .WithErrorCode(InputLimits.Names.ConnectionsPerSide)
+                .WithMessage($"At most {InputLimits.MaxConnectionsPerSide} connections per side ({InputLimits.Names.ConnectionsPerSide}).");
+            RuleForEach(s => s.Flows).NotNull().SetValidator(new ConnectionValidator(direction)!);
+        }
+    }
+
+    private sealed class ConnectionValidator : AbstractValidator<ConnectionInput>
+    {
+        public ConnectionValidator(Direction direction)
+        {
+            RuleFor(c => c.Id).ObjectId();
+            RuleFor(c => c.SchemaUri).NotEmpty().MaximumLength(InputLimits.MaxSchemaUriLength).WithErrorCode(InputLimits.Names.SchemaUriLength);
+            RuleFor(c => c.SchemaUri).Must(value => SchemaUri.TryParse(value, out _))
+                .When(c => !string.IsNullOrWhiteSpace(c.SchemaUri))
+                .WithMessage("'schemaUri' must be an absolute URI, got '{PropertyValue}'.");
+            RuleFor(c => c.AdapterAction).Text();
+            RuleFor(c => c.TransformerAction).Text();
+            RuleFor(c => c.Operation).Text();
+            if (direction == Direction.Inbound)
+            {
+                RuleFor(c => c.Operation).NotEmpty()
+                    .WithMessage("An inbound connection needs an 'operation': CREATE, UPDATE or DELETE.");
+                RuleFor(c => c.Operation).Must(op => AppAssembler.ParseOperation(op) is not null)
+                    .When(c => !string.IsNullOrEmpty(c.Operation))
+                    .WithMessage("'operation' must be one of CREATE, UPDATE, DELETE, got '{PropertyValue}'.");
+            }
+            else
+            {
+                RuleFor(c => c.Operation).Empty().WithMessage("An outbound connection has no 'operation'.");
+            }
+        }
+    }
 }
