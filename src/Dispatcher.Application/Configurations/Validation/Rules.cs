@@ -73,7 +73,7 @@ internal static class Rules
             {
                 RuleFor(c => c.Operation).NotEmpty()
                     .WithMessage("An inbound connection needs an 'operation': CREATE, UPDATE or DELETE.");
-                RuleFor(c => c.Operation).Must(op => AppAssembler.ParseOperation(op) is not null)
+                RuleFor(c => c.Operation).Must(op => ConfigurationMapping.ParseOperation(op) is not null)
                     .When(c => !string.IsNullOrEmpty(c.Operation))
                     .WithMessage("'operation' must be one of CREATE, UPDATE, DELETE, got '{PropertyValue}'.");
             }
