@@ -1,4 +1,5 @@
 using Dispatcher.Application.Dispatching;
+using Dispatcher.Application.Dispatching.DispatchRecordEvent;
 
 namespace Dispatcher.Application.Ports;
 

@@ -1,6 +1,7 @@
 using Dispatcher.Application.Common.Errors;
 using Dispatcher.Application.Common.Telemetry;
 using Dispatcher.Application.Dispatching;
+using Dispatcher.Application.Dispatching.DispatchRecordEvent;
 using Dispatcher.Application.Ports;
 using Dispatcher.Application.Tests.Routing;
 using Dispatcher.Application.Tests.Support;

@@ -1,5 +1,6 @@
 using Dispatcher.Application.Common.Telemetry;
 using Dispatcher.Application.Dispatching;
+using Dispatcher.Application.Dispatching.DispatchRecordEvent;
 using MassTransit;
 using Mediator;
 using Microsoft.Extensions.Hosting;
