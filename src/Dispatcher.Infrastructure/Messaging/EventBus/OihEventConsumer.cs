@@ -25,7 +25,7 @@ public sealed class OihEventConsumer(
 
     public async Task Consume(ConsumeContext<OihEvent> context)
     {
-        metrics.EventsReceived.Add(1, new KeyValuePair<string, object?>("event", context.Message.Headers?.Name ?? "(none)"));
+        metrics.EventsReceived.Add(1, new KeyValuePair<string, object?>("event", context.Message.Name ?? "(none)"));
         try
         {
             var recordEvent = reader.Read(context.Message);
