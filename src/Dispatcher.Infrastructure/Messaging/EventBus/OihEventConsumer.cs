@@ -44,20 +44,3 @@ public sealed class OihEventConsumer(
         }
     }
 }
-
-/// <summary>Counts events that go to the error queue (<see cref="DispatcherMetrics.EventsFailed"/>).</summary>
-internal static class EventFailures
-{
-    /// <summary>
-    /// True when <paramref name="exception"/> sends the message to the error queue: a permanent failure, or any other
-    /// on the last attempt the retry policy allows. Not a cancellation by shutdown (the message is redelivered).
-    /// </summary>
-    public static bool IsFinal(ConsumeContext context, Exception exception, MessagingOptions options) =>
-        exception is Application.Common.Errors.PermanentEventFailureException
-        || (!(exception is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
-            && context.GetRetryAttempt() >= options.RetryLimit);
-
-    /// <summary>Adds one failed event, tagged with the failure's type.</summary>
-    public static void Count(DispatcherMetrics metrics, Exception exception) =>
-        metrics.EventsFailed.Add(1, new KeyValuePair<string, object?>("reason", exception.GetType().Name));
-}
