@@ -5,8 +5,9 @@ namespace Dispatcher.Infrastructure.Messaging.EventBus;
 
 /// <summary>
 /// An event on the platform's event bus, <c>{"headers":{"name",…},"payload":{…}}</c> (raw JSON, no envelope), as the
-/// transport hands it to <see cref="OihEventConsumer"/>: read leniently by <see cref="OihEventReader.Parse"/>, turned into
-/// a domain event by <see cref="OihEventReader.Read(OihEvent)"/>. Data only.
+/// transport hands it to <see cref="OihEventConsumer"/>: read leniently by
+/// <see cref="OihEventReader.Parse(ReadOnlySpan{byte}, out JsonElement)"/>, turned into a domain event by
+/// <see cref="OihEventReader.Read(OihEvent)"/>. Data only.
 /// </summary>
 public sealed record OihEvent
 {
@@ -18,8 +19,8 @@ public sealed record OihEvent
 
     /// <summary>
     /// Why the message body is not an event-bus event at all (not JSON, not an object, headers of the wrong type), or
-    /// null. Set by <see cref="OihEventReader.Parse"/>; <see cref="OihEventReader.Read(OihEvent)"/> turns it into the
-    /// failure reason.
+    /// null. Set by <see cref="OihEventReader.Parse(ReadOnlySpan{byte}, out JsonElement)"/>;
+    /// <see cref="OihEventReader.Read(OihEvent)"/> turns it into the failure reason.
     /// </summary>
     [JsonIgnore]
     public string? MalformedReason { get; init; }

@@ -9,13 +9,14 @@ namespace Dispatcher.Infrastructure.Messaging.EventBus;
 
 /// <summary>
 /// Turns an event-bus record event into a domain <see cref="RecordEvent"/>, or says precisely why it cannot. The one
-/// reader of the bus format: for the consumer in two steps (the transport's lenient <see cref="Parse"/> into an
-/// <see cref="OihEvent"/>, then <see cref="Read(OihEvent)"/>) and, through <see cref="IRecordEventReader"/>, for
-/// <c>POST /events</c> and the preview (both steps at once).
+/// reader of the bus format: for the consumer in two steps (the transport's lenient
+/// <see cref="Parse(ReadOnlySpan{byte}, out JsonElement)"/> into an <see cref="OihEvent"/>, then
+/// <see cref="Read(OihEvent)"/>) and, through <see cref="IRecordEventReader"/>, for <c>POST /events</c> and the
+/// preview (both steps at once).
 /// </summary>
 public sealed class OihEventReader(MessagingOptions options) : IRecordEventReader
 {
-    public RecordEvent Read(ReadOnlySpan<byte> body) => Read(Parse(body, out _));
+    public RecordEvent Read(ReadOnlySpan<byte> body) => Read(Parse(body));
 
     public RecordEvent ReadSample(JsonElement sample)
     {
@@ -91,6 +92,9 @@ public sealed class OihEventReader(MessagingOptions options) : IRecordEventReade
 
         return string.Empty;
     }
+
+    /// <summary>Like <see cref="Parse(ReadOnlySpan{byte}, out JsonElement)"/>, without the body's JSON.</summary>
+    public static OihEvent Parse(ReadOnlySpan<byte> body) => Parse(body, out _);
 
     /// <summary>
     /// Reads a message body leniently (the transport's step, see <see cref="EventBusSerializerFactory"/>): never throws.
