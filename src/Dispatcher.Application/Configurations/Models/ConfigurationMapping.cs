@@ -143,7 +143,6 @@ public static class ConfigurationMapping
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    /// <summary>The DTO of <paramref name="configuration"/>.</summary>
     public static ConfigurationDto ToDto(this Configuration configuration) => new(
         configuration.Id.Value,
         configuration.Tenant.Value,
@@ -154,7 +153,6 @@ public static class ConfigurationMapping
         ToMilliseconds(configuration.UpdatedAt),
         configuration.Version);
 
-    /// <summary>The DTO of <paramref name="app"/>.</summary>
     public static AppDto ToDto(this App app) => new(
         app.Id.Value,
         app.ApplicationName,
