@@ -1,3 +1,4 @@
+using Dispatcher.TestSupport.Domain;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
@@ -84,7 +85,7 @@ public static partial class CpuTimeRunner
                 var middle = size / 2 / 10 * 10;
                 var original = configurations[middle];
                 var changed = DomainMix.ToDomain(Dispatcher.Bench.ConfigurationMix.Generate(size).ElementAt(middle));
-                changed.DeactivateSide(changed.Apps[1].Id, Direction.Inbound, DateTimeOffset.UtcNow);
+                changed.SwitchSide(changed.Apps[1].Id, Direction.Inbound, active: false, DateTimeOffset.UtcNow);
                 var flip = false;
                 for (var rep = 1; rep <= repetitions; rep++)
                 {

@@ -1,3 +1,4 @@
+using Dispatcher.TestSupport.Domain;
 using BenchmarkDotNet.Attributes;
 using Dispatcher.Application.Routing;
 using Dispatcher.Domain.Configurations;
@@ -38,7 +39,7 @@ public class TableMaintenanceBenchmarks
         _original = _configurations[Configurations / 2 / 10 * 10];
         _changed = DomainMix.ToDomain(Dispatcher.Bench.ConfigurationMix.Generate(Configurations).ElementAt(Configurations / 2 / 10 * 10));
         var target = _changed.Apps[1];
-        _changed.DeactivateSide(target.Id, Direction.Inbound, Later);
+        _changed.SwitchSide(target.Id, Direction.Inbound, active: false, Later);
     }
 
     /// <summary>Builds a table from every configuration.</summary>

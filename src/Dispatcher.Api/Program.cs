@@ -51,13 +51,12 @@ catch (Exception e) when (StartupValidation.Failures(e) is { Count: > 0 } failur
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseDispatcherCors();
-app.UseMiddleware<RequestBodyLimitMiddleware>();
 app.UseSwagger();
 app.UseSwaggerUI();
 // The original service's documentation path.
 app.UseApiDocs();
 app.UseDispatcherAuthentication();
-app.UseMiddleware<JsonBodyGuardMiddleware>();
+app.UseMiddleware<RequestBodyGuardMiddleware>();
 app.MapControllers();
 app.MapDispatcherHealth();
 app.UseDispatcherTelemetry();

@@ -40,7 +40,7 @@ public static class DependencyInjection
         services.AddSingleton<DispatcherMetrics>();
         services.AddSingleton<FlowActivation>();
         services.AddSingleton<DispatchLedger>();
-        services.TryAddSingleton<IDispatchNotifier>(NoDispatchNotifier.Instance);
+        services.TryAddSingleton(IDispatchNotifier.None);
         services.AddSingleton<FlowWorkRunner>();
         services.AddSingleton<FlowStopClock>();
         services.AddScoped<FlowProvisioning>();

@@ -15,15 +15,13 @@ public sealed class ApiCompositionRootTests
     private static readonly Assembly Api = typeof(Dispatcher.Api.DependencyInjection).Assembly;
 
     /// <summary>
-    /// The composition root, by full type name: <c>Program.cs</c> (top-level statements), <c>DependencyInjection.cs</c>
-    /// (<c>AddApi</c>) and <c>Health/HealthEndpoints.cs</c>, which maps Infrastructure's health checks onto the probes
-    /// (it reads their tags and the messaging options).
+    /// The composition root, by full type name: <c>Program.cs</c> (top-level statements) and <c>DependencyInjection.cs</c>
+    /// (<c>AddApi</c>).
     /// </summary>
     internal static readonly string[] CompositionRoot =
     [
         "Program",
         "Dispatcher.Api.DependencyInjection",
-        "Dispatcher.Api.Health.HealthEndpoints",
     ];
 
     [Test]

@@ -4,6 +4,7 @@ using Dispatcher.Api.Errors;
 using Dispatcher.Api.Http;
 using Dispatcher.Api.OpenApi;
 using Dispatcher.Application.Dispatching;
+using Dispatcher.Application.Dispatching.DispatchRecordEvent;
 using Dispatcher.Application.Ports;
 using Dispatcher.Domain.Routing;
 using Mediator;

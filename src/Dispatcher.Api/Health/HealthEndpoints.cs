@@ -1,11 +1,9 @@
 using System.Collections;
 using System.Text.Json;
 using Dispatcher.Api.Telemetry;
-using Dispatcher.Infrastructure.Health;
-using Dispatcher.Infrastructure.Messaging;
+using Dispatcher.Application.Common.Health;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 
 namespace Dispatcher.Api.Health;
 
@@ -80,7 +78,6 @@ public static class HealthEndpoints
 
     private static Task WriteComponentsAsync(HttpContext context, HealthReport report)
     {
-        var messaging = context.RequestServices.GetRequiredService<IOptions<MessagingOptions>>().Value;
         var components = new Dictionary<string, object?>(StringComparer.Ordinal);
         foreach (var (name, entry) in report.Entries)
         {
@@ -92,7 +89,7 @@ public static class HealthEndpoints
             };
             if (IsBus(entry.Tags))
             {
-                component["transport"] = messaging.UsesRabbitMq ? "rabbitmq" : "in-memory";
+                component["transport"] = entry.Data.GetValueOrDefault(HealthChecks.TransportData);
                 if (Endpoints(entry) is { } endpoints)
                 {
                     component["endpoints"] = endpoints;

@@ -13,7 +13,7 @@ namespace Dispatcher.Api.OpenApi;
 /// <summary>
 /// Documents what the pipeline around the actions does to every request, from the same metadata the pipeline uses:
 /// 401/403 where authorization applies, the JSON edge's 400/413/415/422 where a JSON body is read
-/// (<see cref="JsonBodyGuardMiddleware"/>), 400 for ids, <c>If-Match</c> with 412 and the <c>ETag</c> header on the
+/// (<see cref="RequestBodyGuardMiddleware"/>), 400 for ids, <c>If-Match</c> with 412 and the <c>ETag</c> header on the
 /// configuration routes, and each action's request example.
 /// </summary>
 internal sealed class HttpContractOperationFilter : IOperationFilter

@@ -8,7 +8,6 @@ namespace Dispatcher.Api.OpenApi;
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class RequestExampleAttribute(string json) : Attribute
 {
-    /// <summary>The example body.</summary>
     public string Json { get; } = json;
 }
 

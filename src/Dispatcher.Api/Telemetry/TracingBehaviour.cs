@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Dispatcher.Application.Common.Telemetry;
-using Dispatcher.Application.Dispatching;
+using Dispatcher.Application.Dispatching.DispatchRecordEvent;
 using Mediator;
 
 namespace Dispatcher.Api.Telemetry;

@@ -1,4 +1,5 @@
 using Dispatcher.Application.Dispatching;
+using Dispatcher.Application.Dispatching.DispatchRecordEvent;
 
 namespace Dispatcher.Application.Ports;
 
@@ -10,6 +11,11 @@ namespace Dispatcher.Application.Ports;
 /// </summary>
 public interface IDispatchNotifier
 {
+    /// <summary>
+    /// The default (<c>Messaging:PublishContracts=false</c>): announces nothing, and says so with <see cref="Enabled"/>.
+    /// </summary>
+    static IDispatchNotifier None { get; } = new Disabled();
+
     /// <summary>False when nothing is announced (the default): the handler then skips the announcement step entirely.</summary>
     bool Enabled { get; }
 
@@ -18,4 +24,11 @@ public interface IDispatchNotifier
     /// (naming <c>target flow &lt;id&gt;</c>), so the event is retried.
     /// </summary>
     Task NotifyAsync(OutgoingDispatch dispatch, CancellationToken cancellationToken);
+
+    private sealed class Disabled : IDispatchNotifier
+    {
+        public bool Enabled => false;
+
+        public Task NotifyAsync(OutgoingDispatch dispatch, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
 }

@@ -24,10 +24,8 @@ public sealed class RoutingTable : IRoutingEngine
     private readonly Dictionary<ConfigurationId, ConfigurationRoutes> _configurations = [];
     private readonly Lock _writeLock = new();
 
-    /// <summary>The number of source flows known to the table.</summary>
     public int SourceCount => _index.Count;
 
-    /// <summary>The number of configurations loaded.</summary>
     public int ConfigurationCount
     {
         get

@@ -18,7 +18,7 @@ public sealed class AppSide
     public Direction Direction { get; }
 
     /// <summary>Whether the side takes part in routing.</summary>
-    public bool Active { get; private set; }
+    public bool Active { get; }
 
     /// <summary>The side's connections, in the order given.</summary>
     public IReadOnlyList<Connection> Connections => _connections;
@@ -59,17 +59,6 @@ public sealed class AppSide
 
     /// <summary>An inactive side without connections.</summary>
     public static AppSide Empty(Direction direction) => new(direction, false, []);
-
-    internal bool SetActive(bool active)
-    {
-        if (Active == active)
-        {
-            return false;
-        }
-
-        Active = active;
-        return true;
-    }
 
     /// <summary>True when both sides have the same activity and the same connections (ids, definitions, flows).</summary>
     internal bool IsSameAs(AppSide other) =>

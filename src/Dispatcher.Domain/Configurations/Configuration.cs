@@ -250,29 +250,11 @@ public sealed class Configuration : AggregateRoot
         }
     }
 
-    /// <summary>Switches a side of an app on; raises <see cref="SideActivated"/> when it was off.</summary>
-    public void ActivateSide(AppId appId, Direction direction, DateTimeOffset now) => SetSide(appId, direction, true, now);
-
-    /// <summary>Switches a side of an app off; raises <see cref="SideDeactivated"/> when it was on.</summary>
-    public void DeactivateSide(AppId appId, Direction direction, DateTimeOffset now) => SetSide(appId, direction, false, now);
-
     /// <summary>Marks the configuration deleted; raises <see cref="ConfigurationDeleted"/> with the flows it owned.</summary>
     public void MarkDeleted() => Raise(new ConfigurationDeleted(Id, FlowIds.ToList()));
 
     /// <summary>Called by a repository once this state is stored: the stored version moves on by one.</summary>
     public void MarkPersisted() => Version++;
-
-    private void SetSide(AppId appId, Direction direction, bool active, DateTimeOffset now)
-    {
-        var app = FindApp(appId) ?? throw NotFound($"App '{appId}'");
-        if (!app.Side(direction).SetActive(active))
-        {
-            return;
-        }
-
-        Touch(now);
-        Raise(active ? new SideActivated(Id, appId, direction) : new SideDeactivated(Id, appId, direction));
-    }
 
     private void AddSideChanges(App old, App app, List<IDomainEvent> changes)
     {

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Dispatcher.Domain.Configurations;
 
@@ -19,10 +18,6 @@ namespace Dispatcher.Domain.Routing;
 /// </summary>
 public static class DispatchTailoring
 {
-    // String elements of target app uids, built once per uid instance (routing targets are long-lived); weak, so a
-    // rebuilt routing table's strings take theirs with them. Only saves allocations: the rule is the same without it.
-    private static readonly ConditionalWeakTable<string, StrongBox<JsonElement>> AppUidElements = new();
-
     /// <summary>True when a copy keeps the source meta field <paramref name="fieldName"/> unchanged.</summary>
     public static bool Keeps(string fieldName) =>
         fieldName is not (RecordMeta.ApplicationUidField or RecordMeta.RecordUidField or RecordMeta.RefsField);
@@ -63,7 +58,7 @@ public static class DispatchTailoring
             }
         }
 
-        fields[next++] = new(RecordMeta.ApplicationUidField, AppUidElement(target.Value));
+        fields[next++] = new(RecordMeta.ApplicationUidField, StringElement(target.Value));
         if (recordUid is not null)
         {
             fields[next] = new(RecordMeta.RecordUidField, RecordUidElement(source, target.Value, recordUid));
@@ -71,9 +66,6 @@ public static class DispatchTailoring
 
         return RecordMeta.FromTailoredFields(fields);
     }
-
-    private static JsonElement AppUidElement(string applicationUid) =>
-        AppUidElements.GetValue(applicationUid, static uid => new StrongBox<JsonElement>(StringElement(uid))).Value;
 
     // The usual record uid is the target's ref: its element is shared by all copies of the event.
     private static JsonElement RecordUidElement(RecordMeta source, string applicationUid, string recordUid)

@@ -25,10 +25,26 @@ namespace Dispatcher.Infrastructure.FlowRegistry;
 /// </remarks>
 internal sealed class StandaloneFlowRegistry : IFlowProvisioner
 {
+    private const string SchemaSql = """
+        PRAGMA journal_mode = WAL;
+        CREATE TABLE IF NOT EXISTS standalone_flows (
+            id                TEXT NOT NULL PRIMARY KEY,
+            tenant            TEXT NOT NULL,
+            configuration_id  TEXT NOT NULL,
+            connection_id     TEXT NOT NULL,
+            direction         TEXT NOT NULL CHECK (direction IN ('outbound', 'inbound')),
+            name              TEXT NOT NULL,
+            status            TEXT NOT NULL CHECK (status IN ('inactive', 'starting', 'active', 'stopping')),
+            status_changed_at TEXT NOT NULL,
+            created_at        TEXT NOT NULL
+        );
+        """;
+
     private const string Columns =
         "id, tenant, configuration_id, connection_id, direction, name, status, status_changed_at, created_at";
 
-    private readonly StandaloneFlowDatabase _database;
+    private readonly SqliteFile _file;
+    private readonly SqliteSchema _schema;
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _transitionDelay;
     private readonly GroupCommit<StandaloneFlow> _inserts;
@@ -37,7 +53,11 @@ internal sealed class StandaloneFlowRegistry : IFlowProvisioner
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
-        _database = new StandaloneFlowDatabase(options.Value.ResolvedPath);
+        // NORMAL: nothing is lost when the process dies; a power loss may roll back the last commits — flows the
+        // reconciler then finds missing and creates again (one WAL with the store: its next FULL commit makes the
+        // registry's earlier ones durable too).
+        _file = new SqliteFile(options.Value.ResolvedPath, SqliteFile.DefaultBusyTimeoutMilliseconds, SqliteCommitDurability.Normal, foreignKeys: false);
+        _schema = new SqliteSchema(CreateSchemaAsync);
         _transitionDelay = options.Value.TransitionDelay;
         _timeProvider = timeProvider;
         _inserts = new GroupCommit<StandaloneFlow>(InsertAsync);
@@ -287,13 +307,17 @@ internal sealed class StandaloneFlowRegistry : IFlowProvisioner
     private static DateTimeOffset ParseTimestamp(string text) =>
         DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
 
-    /// <summary>Runs one operation on its own connection; SQLite failures surface as an unavailable registry.</summary>
+    /// <summary>
+    /// Runs one operation on a fresh pooled connection, the table created on first use (once per instance; retried
+    /// when it failed); SQLite failures surface as an unavailable registry.
+    /// </summary>
     private async Task<T> RunAsync<T>(
         Func<SqliteConnection, CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
     {
         try
         {
-            await using var connection = await _database.OpenAsync(cancellationToken);
+            await _schema.EnsureAsync(cancellationToken);
+            await using var connection = await _file.OpenAsync(cancellationToken);
             return await operation(connection, cancellationToken);
         }
         catch (SqliteException exception)
@@ -303,5 +327,14 @@ internal sealed class StandaloneFlowRegistry : IFlowProvisioner
                 $"The standalone flow registry's database failed (SQLite error {exception.SqliteErrorCode}).",
                 exception);
         }
+    }
+
+    private async Task CreateSchemaAsync()
+    {
+        _file.CreateDirectory();
+        await using var connection = await _file.OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = SchemaSql;
+        await command.ExecuteNonQueryAsync();
     }
 }

@@ -1,3 +1,4 @@
+using Dispatcher.Application.Common.Health;
 using MassTransit;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -17,7 +18,10 @@ internal sealed class BusEndpointHealthCheck(IBusControl bus, string queue, Heal
     {
         var health = bus.CheckHealth();
         var endpoints = health.Endpoints ?? new Dictionary<string, EndpointHealthResult>();
-        var data = new Dictionary<string, object>(StringComparer.Ordinal);
+        var data = new Dictionary<string, object>(StringComparer.Ordinal)
+        {
+            [HealthChecks.TransportData] = bus.Address.Scheme.StartsWith("rabbitmq", StringComparison.Ordinal) ? "rabbitmq" : "in-memory",
+        };
         if (listEndpoints)
         {
             data["Endpoints"] = endpoints.ToDictionary(e => e.Key, e => $"{e.Value.Status} - {e.Value.Description}");

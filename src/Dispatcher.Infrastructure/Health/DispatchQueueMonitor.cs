@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using Dispatcher.Application.Common.Health;
 using Dispatcher.Application.Common.Telemetry;
 using Dispatcher.Application.Dispatching;
 using Dispatcher.Domain.Configurations;
@@ -9,8 +10,6 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using RabbitMQ.Client;
-using RabbitMQ.Client.Exceptions;
 
 namespace Dispatcher.Infrastructure.Health;
 
@@ -34,7 +33,7 @@ internal sealed partial class DispatchQueueMonitor : BackgroundService, IHealthC
     private readonly ILogger<DispatchQueueMonitor> _logger;
     private readonly ConcurrentDictionary<FlowId, QueueState> _states = new();
     private readonly ConcurrentDictionary<FlowId, bool> _warned = new();
-    private IConnection? _connection;
+    private readonly BrokerQueueInspector _inspector;
 
     public DispatchQueueMonitor(
         IOptions<MessagingOptions> messaging,
@@ -47,6 +46,7 @@ internal sealed partial class DispatchQueueMonitor : BackgroundService, IHealthC
         _health = health.Value;
         _publisher = publisher;
         _logger = logger;
+        _inspector = new BrokerQueueInspector(_messaging, "dispatch-queue-probe");
         meterFactory.Create(DispatcherMetrics.MeterName).CreateObservableGauge(
             InstrumentName,
             Observe,
@@ -70,25 +70,19 @@ internal sealed partial class DispatchQueueMonitor : BackgroundService, IHealthC
             var queue = DispatchNames.RoutingKey(flow);
             try
             {
-                _connection ??= await BrokerConnections.OpenAsync(_messaging, "dispatch-queue-probe", recovering: true, cancellationToken);
-                await using var channel = await _connection.CreateChannelAsync(cancellationToken: cancellationToken);
-                var declared = await channel.QueueDeclarePassiveAsync(queue, cancellationToken);
-                Update(flow, queue, declared.MessageCount, declared.ConsumerCount);
-            }
-            catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
-            {
-                // The queue was removed with its flow.
-                _states.TryRemove(flow, out _);
+                if (await _inspector.InspectAsync(queue, cancellationToken) is { } declared)
+                {
+                    Update(flow, queue, declared.MessageCount, declared.ConsumerCount);
+                }
+                else
+                {
+                    // The queue was removed with its flow.
+                    _states.TryRemove(flow, out _);
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 LogProbeFailed(e.GetType().Name);
-                if (_connection is { IsOpen: false } broken)
-                {
-                    _connection = null;
-                    await DisposeQuietlyAsync(broken);
-                }
-
                 return;
             }
         }
@@ -119,11 +113,7 @@ internal sealed partial class DispatchQueueMonitor : BackgroundService, IHealthC
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        if (_connection is { } connection)
-        {
-            _connection = null;
-            await DisposeQuietlyAsync(connection);
-        }
+        await _inspector.DisposeAsync();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -164,18 +154,6 @@ internal sealed partial class DispatchQueueMonitor : BackgroundService, IHealthC
                     new KeyValuePair<string, object?>("flow", flow.Value),
                     new KeyValuePair<string, object?>("queue", DispatchNames.RoutingKey(flow)));
             }
-        }
-    }
-
-    private static async Task DisposeQuietlyAsync(IConnection connection)
-    {
-        try
-        {
-            await connection.DisposeAsync();
-        }
-        catch (Exception)
-        {
-            // Closing a broken connection may fail; it is gone either way.
         }
     }
 

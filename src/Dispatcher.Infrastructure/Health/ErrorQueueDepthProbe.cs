@@ -5,8 +5,6 @@ using Dispatcher.Infrastructure.Messaging;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using RabbitMQ.Client;
-using RabbitMQ.Client.Exceptions;
 
 namespace Dispatcher.Infrastructure.Health;
 
@@ -25,7 +23,7 @@ internal sealed partial class ErrorQueueDepthProbe : BackgroundService
     private readonly MessagingOptions _messaging;
     private readonly HealthOptions _health;
     private readonly ILogger<ErrorQueueDepthProbe> _logger;
-    private IConnection? _connection;
+    private readonly BrokerQueueInspector _inspector;
     private readonly ConcurrentDictionary<string, long> _depths = new();
 
     public ErrorQueueDepthProbe(
@@ -34,6 +32,7 @@ internal sealed partial class ErrorQueueDepthProbe : BackgroundService
         _messaging = messaging.Value;
         _health = health.Value;
         _logger = logger;
+        _inspector = new BrokerQueueInspector(_messaging, "error-queue-probe");
         // The factory owns (and disposes) the meter.
         meterFactory.Create(DispatcherMetrics.MeterName).CreateObservableGauge(
             InstrumentName,
@@ -66,36 +65,20 @@ internal sealed partial class ErrorQueueDepthProbe : BackgroundService
     {
         try
         {
-            _connection ??= await BrokerConnections.OpenAsync(_messaging, "error-queue-probe", recovering: true, cancellationToken);
-            await using var channel = await _connection.CreateChannelAsync(cancellationToken: cancellationToken);
-            var declared = await channel.QueueDeclarePassiveAsync(queue, cancellationToken);
-            _depths[queue] = declared.MessageCount;
-        }
-        catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
-        {
             // No error queue yet: nothing ever failed there.
-            _depths[queue] = 0;
+            _depths[queue] = await _inspector.InspectAsync(queue, cancellationToken) is { } declared ? declared.MessageCount : 0;
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             _depths[queue] = -1;
             LogProbeFailed(queue, e.GetType().Name);
-            if (_connection is { IsOpen: false } broken)
-            {
-                _connection = null;
-                await DisposeQuietlyAsync(broken);
-            }
         }
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        if (_connection is { } connection)
-        {
-            _connection = null;
-            await DisposeQuietlyAsync(connection);
-        }
+        await _inspector.DisposeAsync();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -122,18 +105,6 @@ internal sealed partial class ErrorQueueDepthProbe : BackgroundService
             {
                 yield return new Measurement<long>(depth, new KeyValuePair<string, object?>("queue", queue));
             }
-        }
-    }
-
-    private static async Task DisposeQuietlyAsync(IConnection connection)
-    {
-        try
-        {
-            await connection.DisposeAsync();
-        }
-        catch (Exception)
-        {
-            // Closing a broken connection may fail; it is gone either way.
         }
     }
 

@@ -1,3 +1,4 @@
+using Dispatcher.Application.Common.Health;
 using Dispatcher.Infrastructure.Messaging;
 using MassTransit;
 using Microsoft.Extensions.Configuration;

@@ -1,3 +1,4 @@
+using Dispatcher.Application.Common.Health;
 using Dispatcher.Application.Ports;
 using Dispatcher.Infrastructure.Messaging.Contracts;
 using Dispatcher.Infrastructure.Messaging.Dispatch;
@@ -91,7 +92,7 @@ internal static class MessagingServiceCollectionExtensions
             bus.ConfigureHealthCheckOptions(health =>
             {
                 health.Tags.Clear();
-                health.Tags.Add(Health.HealthChecks.MassTransitTag);
+                health.Tags.Add(HealthChecks.MassTransitTag);
             });
             if (options.UsesRabbitMq)
             {

@@ -18,7 +18,6 @@ internal static class FlowWorkText
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
-    /// <summary>The kind a stored word names.</summary>
     public static FlowWorkKind ParseKind(string text) => text switch
     {
         "start" => FlowWorkKind.Start,

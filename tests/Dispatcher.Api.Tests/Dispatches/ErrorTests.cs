@@ -116,6 +116,27 @@ public sealed class ErrorTests
     }
 
     [Test]
+    public async Task An_oversized_body_with_a_content_length_is_413_before_it_is_read()
+    {
+        var body = Configuration(new string('x', 5000)).ToJsonString();
+
+        using var response = await _client.PostRawAsync("/dispatches", body);
+
+        var problem = await AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+        problem["detail"]!.GetValue<string>().Should().Contain("4096 bytes");
+    }
+
+    [Test]
+    public async Task An_oversized_body_without_a_token_is_401_the_body_is_not_looked_at()
+    {
+        using var anonymous = _factory.CreateClient();
+
+        using var response = await anonymous.PostRawAsync("/dispatches", Configuration(new string('x', 5000)).ToJsonString());
+
+        await AssertProblemAsync(response, HttpStatusCode.Unauthorized);
+    }
+
+    [Test]
     public async Task Adding_an_app_whose_uid_is_taken_violates_a_domain_rule_422()
     {
         using var created = await _client.PostAsJsonAsync("/dispatches", Configuration("x", App("a", "A")));

@@ -7,10 +7,11 @@ namespace Dispatcher.Api.Tests.Messaging;
 
 /// <summary>
 /// Loses nothing on a three-node RabbitMQ cluster (build/cluster.sh) with quorum queues and two dispatcher processes,
-/// dispatcher A connected to node c1 and B to node c2, the test's producer and collector to node c3: (a) node c2 is
-/// killed (SIGKILL of its Erlang VM) mid-stream; (b) dispatcher A is killed (SIGKILL) mid-stream and B takes over. Every
-/// event must reach every target, duplicates only with the same message id. Runs only with <c>DISPATCHER_CLUSTER=1</c>
-/// (build/cluster-tests.sh starts the cluster and sets it); the node URLs come from <c>DISPATCHER_CLUSTER_C1</c>..<c>C3</c>.
+/// dispatcher A connected to node c1 and B to node c2, the test's producer and collector to node c3: (a) the node
+/// leading the target queues (c1 or c2) is killed (SIGKILL of its Erlang VM) mid-stream; (b) dispatcher A is killed
+/// (SIGKILL) mid-stream and B takes over. Every event must reach every target, duplicates only with the same message id.
+/// Runs only with <c>DISPATCHER_CLUSTER=1</c> (build/cluster-tests.sh starts the cluster and sets it); the node URLs
+/// come from <c>DISPATCHER_CLUSTER_C1</c>..<c>C3</c>.
 /// </summary>
 [TestFixture]
 [Category("Cluster")]
@@ -71,22 +72,27 @@ public sealed class ClusterLossTests
         TimeSpan killedAt = default, streamEnd = default;
         var deliveredBeforeKill = 0;
         var leaders = Task.FromResult(string.Empty);
+        var killed = 2;
         try
         {
             for (var n = 0; n < events; n += Batch)
             {
                 if (n == killAfterEvents / 2)
                 {
-                    // Which node leads each queue decides what the kill takes away: recorded for the report, asked in
-                    // the background (the tool takes seconds) so the kill comes as soon after the first dispatches as
-                    // without it — the failures seen came from a kill soon after the queues were declared.
+                    // Asked in the background (the tool takes seconds) so the kill comes as soon after the first
+                    // dispatches as without it — the failures seen came from a kill soon after the queues were declared.
                     leaders = ClusterScript.RunAsync("queues");
                 }
 
                 if (n == killAfterEvents)
                 {
+                    // The node leading the most target queues dies (c1 or c2: c3 carries the test's own clients), so
+                    // their leaders move while the dispatcher on the surviving node keeps publishing to them on its
+                    // long-lived channels — the case in which the broker kept refusing such a channel.
+                    killed = LeaderNodes(await leaders, expectation.Queues).Count(node => node.StartsWith("dispatcher-c1@", StringComparison.Ordinal))
+                        > expectation.Queues.Count() / 2 ? 1 : 2;
                     deliveredBeforeKill = expectation.Queues.Sum(collector.DistinctIds);
-                    await ClusterScript.RunAsync("kill-node", "2");
+                    await ClusterScript.RunAsync("kill-node", killed.ToString(System.Globalization.CultureInfo.InvariantCulture));
                     killedAt = clock.Elapsed;
                 }
 
@@ -102,13 +108,16 @@ public sealed class ClusterLossTests
             [
                 .. probes,
                 $"queue type and leader after {killAfterEvents / 2} events (before the kill; a queue not declared by then is missing): {Leaders(await leaders, [.. expectation.Queues, broker.ServiceQueue])}",
-                $"node c2 (dispatcher B's node) killed at {killedAt.TotalSeconds:F1} s after {killAfterEvents} events (distinct dispatches read by then: {deliveredBeforeKill}); stream ended at {streamEnd.TotalSeconds:F1} s",
+                $"node c{killed} (dispatcher {(killed == 1 ? 'A' : 'B')}'s node) killed at {killedAt.TotalSeconds:F1} s after {killAfterEvents} events (distinct dispatches read by then: {deliveredBeforeKill}); stream ended at {streamEnd.TotalSeconds:F1} s",
                 $"producer (node c3): retried publishes {producer.Retries}, returns {producer.Returns}; first failure at {producer.FirstFailureAt?.TotalSeconds:F1} s, resumed at {producer.ResumedAt?.TotalSeconds:F1} s",
                 $"last new dispatch arrived at {completedAt.TotalSeconds:F1} s = {(completedAt - killedAt).TotalSeconds:F1} s after the kill (all expected ids there: {complete}); collector poll errors {collector.Errors}",
                 $"left in the service queue {await LossConnections.MessageCountAsync(broker.ServiceQueue)}, in its error queue {await LossConnections.MessageCountAsync(broker.ServiceQueue + "_error")}",
             ]);
             expectation.AssertEveryDispatchArrivedOnce(collector);
             (await LossConnections.MessageCountAsync(broker.ServiceQueue + "_error")).Should().BeLessThanOrEqualTo(0, "no event may end in the error queue");
+            LeaderNodes(await leaders, expectation.Queues).Should().Contain(
+                node => node.StartsWith($"dispatcher-c{killed}@", StringComparison.Ordinal),
+                "a target queue was led by the killed node (else the scenario did not test a leader moving)");
         }
         catch (Exception)
         {
@@ -118,7 +127,7 @@ public sealed class ClusterLossTests
         finally
         {
             // The node runs again for the next test whatever happened (a no-op when it was never killed).
-            await ClusterScript.RunAsync("start-node", "2");
+            await ClusterScript.RunAsync("start-node", killed.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
     }
 
@@ -186,6 +195,11 @@ public sealed class ClusterLossTests
             throw;
         }
     }
+
+    private static List<string> LeaderNodes(string listing, IEnumerable<string> queues) => [.. queues.Select(queue =>
+        listing.Split('\n').Select(line => line.Trim().Split('\t')).FirstOrDefault(fields => fields.Length >= 3 && fields[0] == queue) is { } found
+            ? found[2]
+            : $"{queue}: not listed")];
 
     private static string Leaders(string listing, string[] queues) => string.Join("; ", listing.Split('\n')
         .Where(line => queues.Any(q => line.StartsWith(q + "\t", StringComparison.Ordinal)))

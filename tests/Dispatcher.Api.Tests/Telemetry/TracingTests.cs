@@ -6,7 +6,7 @@ using Dispatcher.Api.Tests.Messaging;
 using Dispatcher.Api.Tests.Preview;
 using Dispatcher.Api.Tests.Support;
 using Dispatcher.Application.Common.Telemetry;
-using Dispatcher.Application.Dispatching;
+using Dispatcher.Application.Dispatching.DispatchRecordEvent;
 using Dispatcher.TestSupport.RabbitMq;
 
 namespace Dispatcher.Api.Tests.Telemetry;

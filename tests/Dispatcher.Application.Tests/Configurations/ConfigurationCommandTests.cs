@@ -113,9 +113,9 @@ public sealed class ConfigurationCommandTests
     [Test]
     public async Task Replacing_a_configuration_without_one_connection_removes_only_that_connections_flow()
     {
-        var input = AppAssembler.ToInput(_stored.Apps.Single(a => a.ApplicationUid.Value == "wice5678"));
+        var input = ConfigurationMapping.ToInput(_stored.Apps.Single(a => a.ApplicationUid.Value == "wice5678"));
         input = input with { Inbound = input.Inbound! with { Flows = [input.Inbound.Flows![0]] } }; // drop UPDATE
-        var apps = _stored.Apps.Select(a => a.ApplicationUid.Value == "wice5678" ? input : AppAssembler.ToInput(a)).ToArray();
+        var apps = _stored.Apps.Select(a => a.ApplicationUid.Value == "wice5678" ? input : ConfigurationMapping.ToInput(a)).ToArray();
 
         await new ReplaceConfigurationHandler(_world.Repository.Object, _world.Writer, new ConfigurationLimits(Options.Create(new ConfigurationLimitOptions())), _world.Time).Handle(
             new ReplaceConfiguration(AnyCaller, _stored.Id.Value, new ConfigurationInput { Name = _stored.Name, DataModel = _stored.DataModel, Applications = apps }),

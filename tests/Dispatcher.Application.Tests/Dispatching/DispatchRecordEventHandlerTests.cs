@@ -1,6 +1,7 @@
 using Dispatcher.Application.Common.Errors;
 using Dispatcher.Application.Common.Telemetry;
 using Dispatcher.Application.Dispatching;
+using Dispatcher.Application.Dispatching.DispatchRecordEvent;
 using Dispatcher.Application.Ports;
 using Dispatcher.Application.Tests.Routing;
 using Dispatcher.Application.Tests.Support;
@@ -46,7 +47,7 @@ public sealed class DispatchRecordEventHandlerTests
         _handler = new DispatchRecordEventHandler(
             RoutingTables.Of([ThreeAppExample.Build()]),
             Activations.For(flows.Object, time, options),
-            destinations.Object, publisher.Object, NoDispatchNotifier.Instance, new DispatchLedger(time), options, new DispatcherMetrics());
+            destinations.Object, publisher.Object, IDispatchNotifier.None, new DispatchLedger(time), options, new DispatcherMetrics());
         _publisher = publisher.Object;
         _destinations = destinations.Object;
         _activation = Activations.For(flows.Object, time, options);
@@ -221,7 +222,7 @@ public sealed class DispatchRecordEventHandlerTests
         var handler = new DispatchRecordEventHandler(
             RoutingTables.Of([ThreeAppExample.Build()]),
             Activations.For(flows.Object, new FakeTimeProvider(), options),
-            Mock.Of<IDispatchDestinations>(), publisher.Object, NoDispatchNotifier.Instance, new DispatchLedger(TimeProvider.System), options, metrics);
+            Mock.Of<IDispatchDestinations>(), publisher.Object, IDispatchNotifier.None, new DispatchLedger(TimeProvider.System), options, metrics);
 
         var act = async () => await handler.Handle(new DispatchRecordEvent(RecordEvents.From(SnazzyOut, Operation.Create), "e", "c", 0), default);
 

@@ -1,3 +1,4 @@
+using Dispatcher.TestSupport.Domain;
 using Dispatcher.Application.Routing;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Domain.Routing;
@@ -59,11 +60,11 @@ public sealed class RoutingTablePropertyTests
                     var direction = random.Next(2) == 0 ? Direction.Outbound : Direction.Inbound;
                     if (app.Side(direction).Active)
                     {
-                        configuration.DeactivateSide(app.Id, direction, Now);
+                        configuration.SwitchSide(app.Id, direction, active: false, Now);
                     }
                     else
                     {
-                        configuration.ActivateSide(app.Id, direction, Now);
+                        configuration.SwitchSide(app.Id, direction, active: true, Now);
                     }
 
                     table.Upsert(configuration);

@@ -1,3 +1,4 @@
+using Dispatcher.TestSupport.Domain;
 using Dispatcher.Domain.Common;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Testing;
@@ -18,27 +19,28 @@ public sealed class ConfigurationEventsTests
     }
 
     [Test]
-    public void Deactivating_a_side_raises_once_and_only_on_real_change()
+    public void Replacing_an_app_with_a_side_switched_off_raises_its_change_once_and_only_on_real_change()
     {
         var configuration = ThreeAppExample.Build();
         configuration.ClearDomainEvents();
         var wice = configuration.Apps[1];
 
-        configuration.DeactivateSide(wice.Id, Direction.Inbound, Later);
-        configuration.DeactivateSide(wice.Id, Direction.Inbound, Later.AddMinutes(1));
+        configuration.SwitchSide(wice.Id, Direction.Inbound, active: false, Later);
+        configuration.SwitchSide(wice.Id, Direction.Inbound, active: false, Later.AddMinutes(1));
 
-        configuration.DomainEvents.Should().Equal(new SideDeactivated(configuration.Id, wice.Id, Direction.Inbound));
-        wice.Inbound.Active.Should().BeFalse();
+        configuration.DomainEvents.Should().Equal(
+            new AppChanged(configuration.Id, wice.Id), new SideDeactivated(configuration.Id, wice.Id, Direction.Inbound));
+        configuration.FindApp(wice.Id)!.Inbound.Active.Should().BeFalse();
         configuration.UpdatedAt.Should().Be(Later);
     }
 
     [Test]
-    public void Activating_an_active_side_changes_nothing()
+    public void Replacing_an_app_by_an_equal_one_changes_nothing()
     {
         var configuration = ThreeAppExample.Build();
         configuration.ClearDomainEvents();
 
-        configuration.ActivateSide(configuration.Apps[0].Id, Direction.Outbound, Later);
+        configuration.SwitchSide(configuration.Apps[0].Id, Direction.Outbound, active: true, Later);
 
         configuration.DomainEvents.Should().BeEmpty();
         configuration.UpdatedAt.Should().Be(DispatchConfigurationBuilder.Now);

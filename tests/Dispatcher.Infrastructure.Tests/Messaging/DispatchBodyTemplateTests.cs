@@ -119,9 +119,9 @@ public sealed class DispatchBodyTemplateTests
 
             var text = "a" + (char)c + "b";
             var expected = JsonEncodedText.Encode(text).EncodedUtf8Bytes.ToArray();
-            var buffer = new byte[JsonText.EscapedLength(text)];
+            var buffer = new byte[DispatchBodyTemplate.JsonText.EscapedLength(text)];
 
-            JsonText.WriteEscaped(text, buffer).Should().Be(expected.Length, "U+{0:X4}", c);
+            DispatchBodyTemplate.JsonText.WriteEscaped(text, buffer).Should().Be(expected.Length, "U+{0:X4}", c);
             buffer.Should().Equal(expected, "U+{0:X4}", c);
         }
     }

@@ -8,7 +8,7 @@ namespace Dispatcher.Infrastructure.Tests.Messaging;
 /// <summary>The re-keying of ordered mode: which partition an event goes to, and the names and arguments of the partition queues.</summary>
 public sealed class OrderedPartitioningTests
 {
-    private static OihEvent Event(string meta) => OihEvent.Parse(Encoding.UTF8.GetBytes(
+    private static OihEvent Event(string meta) => OihEventReader.Parse(Encoding.UTF8.GetBytes(
         """{"headers":{"name":"data-hub.record.updated"},"payload":{"meta":""" + meta + ""","data":{"x":1}}}"""));
 
     [Test]
@@ -31,7 +31,7 @@ public sealed class OrderedPartitioningTests
     [Test]
     public void Malformed_events_all_go_to_the_partition_of_the_empty_key_where_they_fail_with_their_reason()
     {
-        OrderedPartitioning.PartitionOf(OihEvent.Parse("null"u8), 16).Should().Be(OrderedPartitioning.PartitionOf(string.Empty, 16));
+        OrderedPartitioning.PartitionOf(OihEventReader.Parse("null"u8), 16).Should().Be(OrderedPartitioning.PartitionOf(string.Empty, 16));
     }
 
     [Test]

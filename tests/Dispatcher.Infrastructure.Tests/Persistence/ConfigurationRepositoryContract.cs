@@ -1,3 +1,4 @@
+using Dispatcher.TestSupport.Domain;
 using Dispatcher.Application.Common.Errors;
 using Dispatcher.Application.Ports;
 using Dispatcher.Domain.Configurations;
@@ -102,7 +103,7 @@ public abstract class ConfigurationRepositoryContract
         var loaded = (await Repository.GetAsync(configuration.Tenant, configuration.Id, None))!;
 
         loaded.ChangeDetails("Renamed", "domain-2", Later);
-        loaded.DeactivateSide(loaded.Apps[1].Id, Direction.Inbound, Later);
+        loaded.SwitchSide(loaded.Apps[1].Id, Direction.Inbound, active: false, Later);
         await Repository.UpdateAsync(loaded, None);
         var reloaded = await Repository.GetAsync(configuration.Tenant, configuration.Id, None);
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace Dispatcher.Api.Auth.Authorization;
 
-/// <summary>The caller's token must name a tenant (<see cref="ClaimsPrincipalExtensions.GetTenant"/>).</summary>
+/// <summary>The caller's token must name a tenant (<see cref="TenantClaim.GetTenant"/>).</summary>
 internal sealed class TenantRequirement : IAuthorizationRequirement;
 
 /// <summary>Checks <see cref="TenantRequirement"/>; the failure reason names the configured tenant claim.</summary>

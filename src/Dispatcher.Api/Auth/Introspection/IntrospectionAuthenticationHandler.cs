@@ -82,7 +82,7 @@ internal sealed partial class IntrospectionAuthenticationHandler(
     private AuthenticateResult Success(IReadOnlyList<Claim> claims, string tenantClaim)
     {
         var identity = new ClaimsIdentity(claims, Scheme.Name, IamAccountClaims.Subject, ClaimTypes.Role);
-        TenantStamp.Apply(identity, tenantClaim);
+        TenantClaim.Stamp(identity, tenantClaim);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
     }
 

@@ -11,7 +11,7 @@ internal sealed class DispatcherJwtBearerEvents(IOptionsMonitor<DispatcherAuthOp
     {
         if (context.Principal?.Identity is ClaimsIdentity identity)
         {
-            TenantStamp.Apply(identity, options.CurrentValue.TenantClaim);
+            TenantClaim.Stamp(identity, options.CurrentValue.TenantClaim);
         }
 
         return Task.CompletedTask;

@@ -29,46 +29,33 @@ public sealed class DispatcherMetrics : IDisposable
         RoutingDuration = _meter.CreateHistogram<double>("dispatcher.routing.duration", unit: "ms", description: "Time to route one event (lookup only).");
     }
 
-    /// <summary>Record events received.</summary>
+    // What each instrument measures is its description above, which the exporters show too.
     public Counter<long> EventsReceived { get; }
 
-    /// <summary>Record events routed to at least one target.</summary>
     public Counter<long> EventsRouted { get; }
 
-    /// <summary>Record events that matched no target.</summary>
     public Counter<long> EventsUnrouted { get; }
 
-    /// <summary>Record events moved to the error queue.</summary>
     public Counter<long> EventsFailed { get; }
 
-    /// <summary>Dispatches confirmed by the broker.</summary>
     public Counter<long> DispatchesPublished { get; }
 
-    /// <summary>Dispatches whose publish failed.</summary>
     public Counter<long> DispatchesFailed { get; }
 
-    /// <summary>Delivered copies announced as <c>RecordDispatched</c> contracts.</summary>
     public Counter<long> AnnouncementsPublished { get; }
 
-    /// <summary>Announcements whose publish failed.</summary>
     public Counter<long> AnnouncementsFailed { get; }
 
-    /// <summary>Routing time per event.</summary>
     public Histogram<double> RoutingDuration { get; }
 
-    /// <summary>Flows re-created by the reconciler.</summary>
     public Counter<long> FlowsRecreated { get; }
 
-    /// <summary>Orphaned flows queued for removal by the reconciler.</summary>
     public Counter<long> OrphansQueued { get; }
 
-    /// <summary>Pieces of flow work finished, tagged <c>kind</c>.</summary>
     public Counter<long> FlowWorkCompleted { get; }
 
-    /// <summary>Failed attempts at flow work, tagged <c>kind</c>.</summary>
     public Counter<long> FlowWorkFailed { get; }
 
-    /// <summary>Provisioning failures.</summary>
     public Counter<long> ProvisioningFailures { get; }
 
     public void Dispose() => _meter.Dispose();

@@ -17,7 +17,7 @@ public sealed class AddAppsHandler(
         var now = timeProvider.GetUtcNow();
         foreach (var app in command.Apps.OfType<AppInput>())
         {
-            configuration.AddApp(AppAssembler.Build(app, existing: null), now);
+            configuration.AddApp(ConfigurationMapping.ToApp(app, existing: null), now);
         }
 
         limits.Ensure(configuration);

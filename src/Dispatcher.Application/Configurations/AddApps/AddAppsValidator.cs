@@ -12,6 +12,6 @@ internal sealed class AddAppsValidator : AbstractValidator<AddApps>
         RuleFor(c => c.Apps).Must(a => a.Count <= InputLimits.MaxApps)
             .WithErrorCode(InputLimits.Names.Apps)
             .WithMessage($"At most {InputLimits.MaxApps} applications per configuration ({InputLimits.Names.Apps}).");
-        RuleForEach(c => c.Apps).NotNull().SetValidator(new AppInputValidator()!);
+        RuleForEach(c => c.Apps).NotNull().App();
     }
 }

@@ -17,7 +17,7 @@ public sealed class CreateConfigurationHandler(ConfigurationWriter writer, Confi
             command.Caller.Tenant,
             input.Name,
             input.DataModel,
-            (input.Applications ?? []).OfType<AppInput>().Select(app => AppAssembler.Build(app, existing: null)),
+            (input.Applications ?? []).OfType<AppInput>().Select(app => ConfigurationMapping.ToApp(app, existing: null)),
             timeProvider.GetUtcNow());
         limits.Ensure(configuration);
         return await writer.SaveAsync(configuration, command.Caller.Flows, cancellationToken);

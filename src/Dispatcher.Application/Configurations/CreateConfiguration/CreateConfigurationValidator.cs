@@ -6,5 +6,5 @@ namespace Dispatcher.Application.Configurations.CreateConfiguration;
 internal sealed class CreateConfigurationValidator : AbstractValidator<CreateConfiguration>
 {
     public CreateConfigurationValidator() =>
-        RuleFor(c => c.Input).NotNull().WithMessage("A configuration body is required.").SetValidator(new ConfigurationInputValidator());
+        RuleFor(c => c.Input).NotNull().WithMessage("A configuration body is required.").Configuration();
 }

@@ -11,7 +11,4 @@ namespace Dispatcher.Application.Configurations.Preview;
 /// configuration by the routing engine events go through (<see cref="IRoutingEngine"/>). Reads only: no flow is
 /// started, nothing is published. <see cref="NotFoundException"/> when the configuration is missing or another tenant's.
 /// </summary>
-/// <param name="Tenant">The caller's tenant.</param>
-/// <param name="ConfigurationId">The configuration to route in.</param>
-/// <param name="Event">The sample record event.</param>
 public sealed record PreviewDispatch(TenantId Tenant, string ConfigurationId, RecordEvent Event) : IQuery<DispatchPreview>;

@@ -13,6 +13,5 @@ public readonly record struct FlowWorkOutcome(bool IsDone, TimeSpan? RetryIn, st
     /// <summary>Progressing; look again after <paramref name="delay"/>.</summary>
     public static FlowWorkOutcome Later(TimeSpan delay) => new(false, delay, null);
 
-    /// <summary>Failed with <paramref name="error"/>.</summary>
     public static FlowWorkOutcome Failed(string error) => new(false, null, error);
 }

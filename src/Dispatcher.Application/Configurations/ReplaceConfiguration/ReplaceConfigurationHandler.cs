@@ -16,7 +16,7 @@ public sealed class ReplaceConfigurationHandler(
         var configuration = await repository.LoadAsync(command.Caller, command.Id, cancellationToken);
         var now = timeProvider.GetUtcNow();
         var apps = (command.Input.Applications ?? []).OfType<AppInput>()
-            .Select(app => AppAssembler.Build(
+            .Select(app => ConfigurationMapping.ToApp(
                 app,
                 Domain.Configurations.AppId.TryParse(app.Id, out var appId) ? configuration.FindApp(appId) : null))
             .ToList();

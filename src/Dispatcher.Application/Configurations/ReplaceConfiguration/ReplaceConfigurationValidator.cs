@@ -8,6 +8,6 @@ internal sealed class ReplaceConfigurationValidator : AbstractValidator<ReplaceC
     public ReplaceConfigurationValidator()
     {
         RuleFor(c => c.Id).RequiredObjectId().OverridePropertyName("id");
-        RuleFor(c => c.Input).NotNull().WithMessage("A configuration body is required.").SetValidator(new ConfigurationInputValidator());
+        RuleFor(c => c.Input).NotNull().WithMessage("A configuration body is required.").Configuration();
     }
 }

@@ -15,7 +15,7 @@ public sealed class UpdateAppHandler(
     {
         var configuration = await repository.LoadAsync(command.Caller, command.Id, cancellationToken);
         var app = configuration.RequireApp(command.AppId);
-        configuration.ReplaceApp(AppAssembler.Patch(app, command.Patch), timeProvider.GetUtcNow());
+        configuration.ReplaceApp(ConfigurationMapping.Patch(app, command.Patch), timeProvider.GetUtcNow());
         limits.Ensure(configuration);
         return await writer.SaveAsync(configuration, command.Caller.Flows, cancellationToken);
     }

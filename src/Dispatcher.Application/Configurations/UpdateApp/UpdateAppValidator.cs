@@ -9,6 +9,6 @@ internal sealed class UpdateAppValidator : AbstractValidator<UpdateApp>
     {
         RuleFor(c => c.Id).RequiredObjectId().OverridePropertyName("id");
         RuleFor(c => c.AppId).RequiredObjectId().OverridePropertyName("appId");
-        RuleFor(c => c.Patch).NotNull().WithMessage("A body with the app's changes is required.").SetValidator(new AppPatchValidator());
+        RuleFor(c => c.Patch).NotNull().WithMessage("A body with the app's changes is required.").AppPatch();
     }
 }

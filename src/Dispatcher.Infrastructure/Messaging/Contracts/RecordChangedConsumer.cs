@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Dispatcher.Application.Common.Errors;
 using Dispatcher.Application.Common.Telemetry;
-using Dispatcher.Application.Dispatching;
+using Dispatcher.Application.Dispatching.DispatchRecordEvent;
 using Dispatcher.Contracts;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Domain.Routing;

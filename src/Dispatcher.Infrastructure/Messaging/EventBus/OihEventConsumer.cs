@@ -1,5 +1,6 @@
 using Dispatcher.Application.Common.Telemetry;
 using Dispatcher.Application.Dispatching;
+using Dispatcher.Application.Dispatching.DispatchRecordEvent;
 using MassTransit;
 using Mediator;
 using Microsoft.Extensions.Hosting;
@@ -24,7 +25,7 @@ public sealed class OihEventConsumer(
 
     public async Task Consume(ConsumeContext<OihEvent> context)
     {
-        metrics.EventsReceived.Add(1, new KeyValuePair<string, object?>("event", context.Message.Headers?.Name ?? "(none)"));
+        metrics.EventsReceived.Add(1, new KeyValuePair<string, object?>("event", context.Message.Name ?? "(none)"));
         try
         {
             var recordEvent = reader.Read(context.Message);
@@ -42,21 +43,4 @@ public sealed class OihEventConsumer(
             throw;
         }
     }
-}
-
-/// <summary>Counts events that go to the error queue (<see cref="DispatcherMetrics.EventsFailed"/>).</summary>
-internal static class EventFailures
-{
-    /// <summary>
-    /// True when <paramref name="exception"/> sends the message to the error queue: a permanent failure, or any other
-    /// on the last attempt the retry policy allows. Not a cancellation by shutdown (the message is redelivered).
-    /// </summary>
-    public static bool IsFinal(ConsumeContext context, Exception exception, MessagingOptions options) =>
-        exception is Application.Common.Errors.PermanentEventFailureException
-        || (!(exception is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
-            && context.GetRetryAttempt() >= options.RetryLimit);
-
-    /// <summary>Adds one failed event, tagged with the failure's type.</summary>
-    public static void Count(DispatcherMetrics metrics, Exception exception) =>
-        metrics.EventsFailed.Add(1, new KeyValuePair<string, object?>("reason", exception.GetType().Name));
 }

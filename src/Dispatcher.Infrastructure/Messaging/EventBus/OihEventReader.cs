@@ -8,14 +8,15 @@ using Dispatcher.Domain.Routing;
 namespace Dispatcher.Infrastructure.Messaging.EventBus;
 
 /// <summary>
-/// Turns an event-bus record event into a domain <see cref="RecordEvent"/>, or says precisely why it cannot: the one
-/// reader of the bus format, for the consumer (<see cref="Read(OihEvent)"/>, after the transport's
-/// <see cref="OihEvent.Parse(ReadOnlySpan{byte})"/>) and, through <see cref="IRecordEventReader"/>, for
-/// <c>POST /events</c> and the preview.
+/// Turns an event-bus record event into a domain <see cref="RecordEvent"/>, or says precisely why it cannot. The one
+/// reader of the bus format: for the consumer in two steps (the transport's lenient
+/// <see cref="Parse(ReadOnlySpan{byte}, out JsonElement)"/> into an <see cref="OihEvent"/>, then
+/// <see cref="Read(OihEvent)"/>) and, through <see cref="IRecordEventReader"/>, for <c>POST /events</c> and the
+/// preview (both steps at once).
 /// </summary>
 public sealed class OihEventReader(MessagingOptions options) : IRecordEventReader
 {
-    public RecordEvent Read(ReadOnlySpan<byte> body) => Read(OihEvent.Parse(body));
+    public RecordEvent Read(ReadOnlySpan<byte> body) => Read(Parse(body));
 
     public RecordEvent ReadSample(JsonElement sample)
     {
@@ -37,7 +38,7 @@ public sealed class OihEventReader(MessagingOptions options) : IRecordEventReade
             throw new MalformedEventException(reason);
         }
 
-        var name = oihEvent.Headers?.Name;
+        var name = oihEvent.Name;
         var operation = OperationOf(name)
             ?? throw new MalformedEventException(
                 $"Unknown event name '{name}': expected {options.CreatedEvent}, {options.UpdatedEvent} or {options.DeletedEvent}.");
@@ -90,6 +91,96 @@ public sealed class OihEventReader(MessagingOptions options) : IRecordEventReade
         }
 
         return string.Empty;
+    }
+
+    /// <summary>Like <see cref="Parse(ReadOnlySpan{byte}, out JsonElement)"/>, without the body's JSON.</summary>
+    public static OihEvent Parse(ReadOnlySpan<byte> body) => Parse(body, out _);
+
+    /// <summary>
+    /// Reads a message body leniently (the transport's step, see <see cref="EventBusSerializerFactory"/>): never throws.
+    /// A body that is not an event-bus event gives an event whose <see cref="OihEvent.MalformedReason"/> says why, so
+    /// the consumer can fail it with that reason (error queue, no retry) instead of the transport failing it with a
+    /// serializer message. <paramref name="json"/> is the body's JSON (undefined when it is not JSON).
+    /// </summary>
+    public static OihEvent Parse(ReadOnlySpan<byte> body, out JsonElement json)
+    {
+        json = default;
+        const string Expected = """an event-bus event {"headers":{"name":…},"payload":{…}}""";
+        if (body.IsEmpty)
+        {
+            return Malformed($"The message body is empty: expected {Expected}.");
+        }
+
+        JsonElement root;
+        try
+        {
+            root = JsonSerializer.Deserialize<JsonElement>(body);
+            json = root;
+        }
+        catch (JsonException e)
+        {
+            return Malformed($"The message body is not valid JSON ({e.Message}): expected {Expected}.");
+        }
+
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return Malformed($"The message body is a JSON {Kind(root)}, not an object: expected {Expected}.");
+        }
+
+        string? name = null;
+        if (TryGet(root, "headers", out var h) && h.ValueKind != JsonValueKind.Null)
+        {
+            if (h.ValueKind != JsonValueKind.Object)
+            {
+                return Malformed($"'headers' is a JSON {Kind(h)}, not an object: expected {Expected}.");
+            }
+
+            if (TryGet(h, "name", out var n) && n.ValueKind != JsonValueKind.Null)
+            {
+                name = n.ValueKind == JsonValueKind.String
+                    ? n.GetString()
+                    : null;
+                if (name is null)
+                {
+                    return Malformed($"'headers.name' is a JSON {Kind(n)}, not a string: the event name is unknown.");
+                }
+            }
+        }
+
+        return new OihEvent { Name = name, Payload = TryGet(root, "payload", out var payload) ? payload : default };
+    }
+
+    private static OihEvent Malformed(string reason) => new() { MalformedReason = reason };
+
+    private static string Kind(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Array => "array",
+        JsonValueKind.String => "string",
+        JsonValueKind.Number => "number",
+        JsonValueKind.True or JsonValueKind.False => "boolean",
+        JsonValueKind.Null => "null",
+        _ => element.ValueKind.ToString().ToLowerInvariant(),
+    };
+
+    // The platform writes lower-case names; other casings were accepted before (MassTransit's options) and still are.
+    private static bool TryGet(JsonElement element, string name, out JsonElement value)
+    {
+        if (element.TryGetProperty(name, out value))
+        {
+            return true;
+        }
+
+        foreach (var property in element.EnumerateObject())
+        {
+            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                value = property.Value;
+                return true;
+            }
+        }
+
+        value = default;
+        return false;
     }
 
     /// <summary>The short form <c>{"flowId","operation","meta","data"}</c> of a sample event.</summary>

@@ -1,5 +1,6 @@
 using Dispatcher.Application.Common.Telemetry;
 using Dispatcher.Application.Dispatching;
+using Dispatcher.Application.Dispatching.DispatchRecordEvent;
 using Dispatcher.Infrastructure.Messaging.EventBus;
 using MassTransit;
 using Mediator;
@@ -22,7 +23,7 @@ public sealed class OrderedPartitionConsumer(
 {
     public async Task Consume(ConsumeContext<OihEvent> context)
     {
-        metrics.EventsReceived.Add(1, new KeyValuePair<string, object?>("event", context.Message.Headers?.Name ?? "(none)"));
+        metrics.EventsReceived.Add(1, new KeyValuePair<string, object?>("event", context.Message.Name ?? "(none)"));
         try
         {
             var recordEvent = reader.Read(context.Message);

@@ -12,11 +12,9 @@ internal static class ConfigurationFilters
 
     private static FilterDefinitionBuilder<ConfigurationDocument> Filter => Builders<ConfigurationDocument>.Filter;
 
-    /// <summary>The tenant's configurations.</summary>
     public static FilterDefinition<ConfigurationDocument> ByTenant(TenantId tenant) =>
         Filter.Eq(d => d.Tenant, tenant.Value) & MongoFlowWork.NotDeleted;
 
-    /// <summary>One configuration of the tenant.</summary>
     public static FilterDefinition<ConfigurationDocument> ByTenantAndId(TenantId tenant, ConfigurationId id) =>
         Filter.Eq(d => d.Id, id.Value) & ByTenant(tenant);
 

@@ -46,7 +46,6 @@ internal static class MongoFlowWork
         };
     }
 
-    /// <summary>A stored entry back as domain work.</summary>
     public static PendingFlowWork ToDomain(FlowWorkDocument document) => new(
         new FlowWork(
             FlowId.Parse(document.Id),
@@ -197,7 +196,6 @@ internal static class MongoFlowWork
         return dueBy is { } now ? filter & StandaloneDue(now) : filter;
     }
 
-    /// <summary>Standalone entries due at <paramref name="now"/>.</summary>
     public static FilterDefinition<FlowWorkDocument> StandaloneDue(DateTimeOffset now) =>
         Builders<FlowWorkDocument>.Filter.Lte(d => d.NextAttemptAt, MongoWorkDocumentMaps.ToBsonTime(now));
 

@@ -1,3 +1,4 @@
+using Dispatcher.TestSupport.Domain;
 using Dispatcher.Application.Common.Errors;
 using Dispatcher.Application.Configurations.Provisioning;
 using Dispatcher.Application.Ports;
@@ -437,7 +438,7 @@ public sealed class ConfigurationWriterTests
         var configuration = StoredExample();
         _world.Flows.SetStatus(FlowId.Parse(WiceCreate), FlowStatus.Active);
         _world.Flows.SetStatus(FlowId.Parse(WiceUpdate), FlowStatus.Active);
-        configuration.DeactivateSide(AppOf(configuration, Wice).Id, Direction.Inbound, Now);
+        configuration.SwitchSide(AppOf(configuration, Wice).Id, Direction.Inbound, active: false, Now);
 
         await SaveAsync(configuration);
 
@@ -458,7 +459,7 @@ public sealed class ConfigurationWriterTests
         var flowId = FlowId.Parse(WiceCreate);
         _world.Flows.SetStatus(flowId, FlowStatus.Active);
         await _world.Activation.EnsureRunningAsync([flowId], CancellationToken.None); // cached as running
-        configuration.DeactivateSide(AppOf(configuration, Wice).Id, Direction.Inbound, Now);
+        configuration.SwitchSide(AppOf(configuration, Wice).Id, Direction.Inbound, active: false, Now);
         await SaveAsync(configuration);
         await _world.RunDueAsync();
         var statusCalls = _world.Flows.Calls.Count(c => c == $"status {flowId}");
@@ -473,7 +474,7 @@ public sealed class ConfigurationWriterTests
     {
         var configuration = StoredExample();
         _world.Routing.Upsert(configuration);
-        configuration.DeactivateSide(AppOf(configuration, Wice).Id, Direction.Inbound, Now);
+        configuration.SwitchSide(AppOf(configuration, Wice).Id, Direction.Inbound, active: false, Now);
 
         await SaveAsync(configuration);
 
@@ -484,7 +485,7 @@ public sealed class ConfigurationWriterTests
     public async Task An_outbound_side_switched_on_queues_start_work_which_the_runner_carries_out()
     {
         var configuration = StoredExample();
-        configuration.ActivateSide(AppOf(configuration, "outlook9012").Id, Direction.Outbound, Now);
+        configuration.SwitchSide(AppOf(configuration, "outlook9012").Id, Direction.Outbound, active: true, Now);
 
         await SaveAsync(configuration);
 
@@ -502,7 +503,7 @@ public sealed class ConfigurationWriterTests
         await SaveAsync(configuration);
         await _world.RunDueAsync();
         var outlook = AppOf(configuration, "outlook9012");
-        configuration.ActivateSide(outlook.Id, Direction.Outbound, Now);
+        configuration.SwitchSide(outlook.Id, Direction.Outbound, active: true, Now);
 
         await SaveAsync(configuration);
 

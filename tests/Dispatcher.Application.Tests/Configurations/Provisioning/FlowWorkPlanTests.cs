@@ -1,3 +1,4 @@
+using Dispatcher.TestSupport.Domain;
 using Dispatcher.Application.Configurations.Provisioning;
 using Dispatcher.Application.Ports;
 using Dispatcher.Domain.Configurations;
@@ -103,7 +104,7 @@ public sealed class FlowWorkPlanTests
     public void An_outbound_side_switched_on_has_its_flows_started()
     {
         var configuration = Stored();
-        configuration.ActivateSide(AppOf(configuration, "outlook9012").Id, Direction.Outbound, Now);
+        configuration.SwitchSide(AppOf(configuration, "outlook9012").Id, Direction.Outbound, active: true, Now);
 
         Plan(configuration).Should().BeEquivalentTo(new Dictionary<string, FlowWorkKind> { [OutlookOut] = FlowWorkKind.Start });
     }
@@ -113,9 +114,9 @@ public sealed class FlowWorkPlanTests
     {
         var configuration = Stored();
         var wice = AppOf(configuration, "wice5678");
-        configuration.DeactivateSide(wice.Id, Direction.Inbound, Now);
+        configuration.SwitchSide(wice.Id, Direction.Inbound, active: false, Now);
         configuration.ClearDomainEvents();
-        configuration.ActivateSide(wice.Id, Direction.Inbound, Now);
+        configuration.SwitchSide(wice.Id, Direction.Inbound, active: true, Now);
 
         Plan(configuration).Should().BeEquivalentTo(new Dictionary<string, FlowWorkKind>
         {
@@ -128,7 +129,7 @@ public sealed class FlowWorkPlanTests
     public void A_side_switched_off_has_its_flows_stopped()
     {
         var configuration = Stored();
-        configuration.DeactivateSide(AppOf(configuration, "snazzy1234").Id, Direction.Outbound, Now);
+        configuration.SwitchSide(AppOf(configuration, "snazzy1234").Id, Direction.Outbound, active: false, Now);
 
         Plan(configuration).Should().BeEquivalentTo(new Dictionary<string, FlowWorkKind> { [SnazzyOut] = FlowWorkKind.Stop });
     }
@@ -138,8 +139,8 @@ public sealed class FlowWorkPlanTests
     {
         var configuration = Stored();
         var wice = AppOf(configuration, "wice5678");
-        configuration.DeactivateSide(wice.Id, Direction.Outbound, Now);
-        configuration.ActivateSide(wice.Id, Direction.Outbound, Now);
+        configuration.SwitchSide(wice.Id, Direction.Outbound, active: false, Now);
+        configuration.SwitchSide(wice.Id, Direction.Outbound, active: true, Now);
 
         Plan(configuration).Should().BeEquivalentTo(new Dictionary<string, FlowWorkKind> { [WiceOut] = FlowWorkKind.Start });
     }
@@ -149,8 +150,8 @@ public sealed class FlowWorkPlanTests
     {
         var configuration = Stored();
         var outlook = AppOf(configuration, "outlook9012");
-        configuration.ActivateSide(outlook.Id, Direction.Outbound, Now);
-        configuration.DeactivateSide(outlook.Id, Direction.Outbound, Now);
+        configuration.SwitchSide(outlook.Id, Direction.Outbound, active: true, Now);
+        configuration.SwitchSide(outlook.Id, Direction.Outbound, active: false, Now);
 
         Plan(configuration).Should().BeEquivalentTo(new Dictionary<string, FlowWorkKind> { [OutlookOut] = FlowWorkKind.Stop });
     }
@@ -161,7 +162,7 @@ public sealed class FlowWorkPlanTests
         var configuration = Unprovisioned();
         var snazzy = AppOf(configuration, "snazzy1234");
         configuration.AssignFlow(snazzy.Outbound.Connections[0].Id, FlowId.Parse("new-out"), Now);
-        configuration.DeactivateSide(snazzy.Id, Direction.Outbound, Now);
+        configuration.SwitchSide(snazzy.Id, Direction.Outbound, active: false, Now);
 
         Plan(configuration).Should().BeEquivalentTo(new Dictionary<string, FlowWorkKind> { ["new-out"] = FlowWorkKind.Stop });
     }
@@ -171,7 +172,7 @@ public sealed class FlowWorkPlanTests
     {
         var configuration = Stored();
         var wice = AppOf(configuration, "wice5678");
-        configuration.DeactivateSide(wice.Id, Direction.Inbound, Now); // stop WiceCreate, WiceUpdate …
+        configuration.SwitchSide(wice.Id, Direction.Inbound, active: false, Now); // stop WiceCreate, WiceUpdate …
         configuration.RemoveApp(wice.Id, Now); // … then remove the app
 
         Plan(configuration).Should().BeEquivalentTo(new Dictionary<string, FlowWorkKind>
@@ -221,9 +222,9 @@ public sealed class FlowWorkPlanTests
     {
         var configuration = Stored();
         var wice = AppOf(configuration, "wice5678");
-        configuration.DeactivateSide(wice.Id, Direction.Inbound, Now);
-        configuration.ActivateSide(wice.Id, Direction.Inbound, Now);
-        configuration.DeactivateSide(wice.Id, Direction.Inbound, Now);
+        configuration.SwitchSide(wice.Id, Direction.Inbound, active: false, Now);
+        configuration.SwitchSide(wice.Id, Direction.Inbound, active: true, Now);
+        configuration.SwitchSide(wice.Id, Direction.Inbound, active: false, Now);
 
         var work = FlowWorkPlan.For(configuration, Later);
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Dispatcher.Api.Errors;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -7,18 +8,32 @@ using Microsoft.Net.Http.Headers;
 namespace Dispatcher.Api.Http;
 
 /// <summary>
-/// The edge for JSON bodies: on every endpoint that consumes <c>application/json</c>, the body must be declared as JSON
-/// in UTF-8 (415 otherwise), fit <see cref="ApiOptions.MaxRequestBodyBytes"/> (413) and pass
-/// <see cref="JsonBodyInspector"/> (400 / 422) before model binding sees it. Runs after authorization, so an
-/// unauthenticated caller learns nothing about its body.
+/// The one edge for request bodies, after authorization (an unauthenticated caller learns nothing about its body):
+/// every body must fit <see cref="ApiOptions.MaxRequestBodyBytes"/> (413), and on every endpoint that consumes
+/// <c>application/json</c> it must be declared as JSON in UTF-8 (415 otherwise) and pass <see cref="JsonBodyInspector"/>
+/// (400 / 422) before model binding sees it.
 /// </summary>
-internal sealed class JsonBodyGuardMiddleware(RequestDelegate next, IOptions<ApiOptions> options)
+internal sealed class RequestBodyGuardMiddleware(RequestDelegate next, IOptions<ApiOptions> options)
 {
     // The endpoint routing puts in place when no [Consumes] matches the request's Content-Type (ConsumesMatcherPolicy).
     private const string UnsupportedMediaTypeEndpoint = "415 HTTP Unsupported Media Type";
 
     public async Task InvokeAsync(HttpContext context)
     {
+        var limit = options.Value.MaxRequestBodyBytes;
+        if (context.Request.ContentLength > limit)
+        {
+            await ApiProblem.WriteAsync(context, TooLarge(limit));
+            return;
+        }
+
+        // Bodies without Content-Length (chunked) are cut by the server at the same limit while being read.
+        var sizeLimit = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeLimit is { IsReadOnly: false })
+        {
+            sizeLimit.MaxRequestBodySize = limit;
+        }
+
         var endpoint = context.GetEndpoint();
         if (endpoint?.DisplayName == UnsupportedMediaTypeEndpoint)
         {
@@ -40,11 +55,10 @@ internal sealed class JsonBodyGuardMiddleware(RequestDelegate next, IOptions<Api
             return;
         }
 
-        var limit = options.Value.MaxRequestBodyBytes;
         var body = await ReadAsync(context.Request.Body, limit, context.RequestAborted);
         if (body is null)
         {
-            await ApiProblem.WriteAsync(context, RequestBodyLimitMiddleware.TooLarge(limit));
+            await ApiProblem.WriteAsync(context, TooLarge(limit));
             return;
         }
 
@@ -87,6 +101,9 @@ internal sealed class JsonBodyGuardMiddleware(RequestDelegate next, IOptions<Api
 
     private static string Printable(string text) =>
         new([.. text.Take(100).Select(c => char.IsControl(c) || char.IsSurrogate(c) ? '?' : c)]);
+
+    private static Microsoft.AspNetCore.Mvc.ProblemDetails TooLarge(long limit) => ApiProblem.Create(
+        StatusCodes.Status413PayloadTooLarge, "Payload too large", $"The request body is larger than the limit of {limit} bytes.");
 
     private static Microsoft.AspNetCore.Mvc.ProblemDetails Unsupported(string detail) =>
         ApiProblem.Create(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", detail, rule: "unsupportedMediaType");

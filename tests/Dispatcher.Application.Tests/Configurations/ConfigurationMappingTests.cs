@@ -6,14 +6,14 @@ using static Dispatcher.Application.Tests.Configurations.Inputs;
 
 namespace Dispatcher.Application.Tests.Configurations;
 
-public sealed class AppAssemblerTests
+public sealed class ConfigurationMappingTests
 {
     // ---- building a new app ----
 
     [Test]
     public void Building_a_new_app_assigns_fresh_ids_to_the_app_and_its_connections()
     {
-        var app = AppAssembler.Build(Wice(), existing: null);
+        var app = ConfigurationMapping.ToApp(Wice(), existing: null);
 
         var ids = app.Connections.Select(c => c.Id.Value).Prepend(app.Id.Value).ToList();
         ids.Should().HaveCount(4).And.OnlyHaveUniqueItems().And.OnlyContain(id => ObjectIdText.IsValid(id));
@@ -24,7 +24,7 @@ public sealed class AppAssemblerTests
     {
         var input = MapConnections(Wice(), c => c with { FlowId = "someone-elses-flow" });
 
-        var app = AppAssembler.Build(input, existing: null);
+        var app = ConfigurationMapping.ToApp(input, existing: null);
 
         app.Connections.Should().HaveCount(3).And.OnlyContain(c => c.FlowId == null);
     }
@@ -35,9 +35,9 @@ public sealed class AppAssemblerTests
     public void A_connection_matched_by_id_keeps_its_id_and_flow_when_nothing_flow_relevant_changed()
     {
         var existing = ExistingWice();
-        var input = MapConnections(AppAssembler.ToInput(existing), c => c with { FlowId = null });
+        var input = MapConnections(ConfigurationMapping.ToInput(existing), c => c with { FlowId = null });
 
-        var app = AppAssembler.Build(input, existing);
+        var app = ConfigurationMapping.ToApp(input, existing);
 
         app.Id.Should().Be(existing.Id);
         IdsAndFlows(app).Should().Equal(IdsAndFlows(existing));
@@ -47,9 +47,9 @@ public sealed class AppAssemblerTests
     public void A_connection_without_id_is_matched_by_its_flow_id()
     {
         var existing = ExistingWice();
-        var input = MapConnections(AppAssembler.ToInput(existing), c => c with { Id = null });
+        var input = MapConnections(ConfigurationMapping.ToInput(existing), c => c with { Id = null });
 
-        var app = AppAssembler.Build(input, existing);
+        var app = ConfigurationMapping.ToApp(input, existing);
 
         IdsAndFlows(app).Should().Equal(IdsAndFlows(existing));
     }
@@ -58,9 +58,9 @@ public sealed class AppAssemblerTests
     public void A_connection_without_id_whose_flow_id_the_app_does_not_have_gets_a_new_id_and_no_flow()
     {
         var existing = ExistingWice();
-        var input = MapConnections(AppAssembler.ToInput(existing), c => c with { Id = null, FlowId = "unknown-flow" });
+        var input = MapConnections(ConfigurationMapping.ToInput(existing), c => c with { Id = null, FlowId = "unknown-flow" });
 
-        var app = AppAssembler.Build(input, existing);
+        var app = ConfigurationMapping.ToApp(input, existing);
 
         app.Connections.Should().OnlyContain(c => c.FlowId == null);
         app.Connections.Select(c => c.Id).Should().NotIntersectWith(existing.Connections.Select(c => c.Id));
@@ -80,10 +80,10 @@ public sealed class AppAssemblerTests
     public void A_connection_whose_definition_changed_keeps_its_id_but_loses_its_flow(Func<ConnectionInput, ConnectionInput> change)
     {
         var existing = ExistingWice();
-        var input = AppAssembler.ToInput(existing);
+        var input = ConfigurationMapping.ToInput(existing);
         input = input with { Inbound = input.Inbound! with { Flows = [change(input.Inbound.Flows![0]!), input.Inbound.Flows[1]] } };
 
-        var app = AppAssembler.Build(input, existing);
+        var app = ConfigurationMapping.ToApp(input, existing);
 
         var changed = app.Inbound.Connections[0];
         changed.Id.Should().Be(existing.Inbound.Connections[0].Id);
@@ -109,7 +109,7 @@ public sealed class AppAssemblerTests
     {
         var existing = ExistingWice();
 
-        var app = AppAssembler.Build(change(AppAssembler.ToInput(existing)), existing);
+        var app = ConfigurationMapping.ToApp(change(ConfigurationMapping.ToInput(existing)), existing);
 
         app.Id.Should().Be(existing.Id);
         app.Connections.Select(c => c.Id).Should().Equal(existing.Connections.Select(c => c.Id));
@@ -120,9 +120,9 @@ public sealed class AppAssemblerTests
     public void Changing_only_the_transformer_component_keeps_the_flows()
     {
         var existing = ExistingWice();
-        var input = AppAssembler.ToInput(existing) with { TransformerComponentId = "5d2484d2a422ca001bda5698" };
+        var input = ConfigurationMapping.ToInput(existing) with { TransformerComponentId = "5d2484d2a422ca001bda5698" };
 
-        var app = AppAssembler.Build(input, existing);
+        var app = ConfigurationMapping.ToApp(input, existing);
 
         IdsAndFlows(app).Should().Equal(IdsAndFlows(existing));
     }
@@ -131,23 +131,23 @@ public sealed class AppAssemblerTests
     public void Switching_a_side_off_keeps_its_flows()
     {
         var existing = ExistingWice();
-        var input = AppAssembler.ToInput(existing);
+        var input = ConfigurationMapping.ToInput(existing);
         input = input with { Inbound = input.Inbound! with { Active = false } };
 
-        var app = AppAssembler.Build(input, existing);
+        var app = ConfigurationMapping.ToApp(input, existing);
 
         app.Inbound.Active.Should().BeFalse();
         IdsAndFlows(app).Should().Equal(IdsAndFlows(existing));
     }
 
-    // ---- partial change (AppAssembler.Patch) ----
+    // ---- partial change (ConfigurationMapping.Patch) ----
 
     [Test]
     public void Patch_replaces_the_given_members_and_keeps_the_absent_ones()
     {
         var existing = ExistingWice();
 
-        var app = AppAssembler.Patch(existing, new AppPatch { ApplicationName = "Wice CRM 2", Fields = Json("""{"region":"us"}""") });
+        var app = ConfigurationMapping.Patch(existing, new AppPatch { ApplicationName = "Wice CRM 2", Fields = Json("""{"region":"us"}""") });
 
         app.Id.Should().Be(existing.Id);
         app.ApplicationName.Should().Be("Wice CRM 2");
@@ -170,7 +170,7 @@ public sealed class AppAssemblerTests
         var side = new SideInput { Active = active };
         var patch = direction == Direction.Inbound ? new AppPatch { Inbound = side } : new AppPatch { Outbound = side };
 
-        var app = AppAssembler.Patch(existing, patch);
+        var app = ConfigurationMapping.Patch(existing, patch);
 
         app.Side(direction).Active.Should().Be(active);
         var other = direction == Direction.Inbound ? Direction.Outbound : Direction.Inbound;
@@ -184,7 +184,7 @@ public sealed class AppAssemblerTests
     {
         var existing = ExistingWice();
 
-        var app = AppAssembler.Patch(existing, new AppPatch());
+        var app = ConfigurationMapping.Patch(existing, new AppPatch());
 
         app.IsSameAs(existing).Should().BeTrue();
     }
@@ -195,7 +195,7 @@ public sealed class AppAssemblerTests
         var existing = ExistingWice(inboundActive: false);
         var organization = "http://metadata.openintegrationhub.com/api/v1/domains/5d9b/schemas/organization";
 
-        var app = AppAssembler.Patch(existing, new AppPatch { Inbound = new SideInput { Flows = [In("CREATE", organization)] } });
+        var app = ConfigurationMapping.Patch(existing, new AppPatch { Inbound = new SideInput { Flows = [In("CREATE", organization)] } });
 
         app.Inbound.Active.Should().BeFalse("the patch did not mention active");
         app.Inbound.Connections.Should().ContainSingle().Which.SchemaUri.Text.Should().Be(organization);
@@ -209,10 +209,10 @@ public sealed class AppAssemblerTests
     public void Patch_with_flows_matches_them_to_the_sides_connections_by_id_and_keeps_the_unchanged_ones_flows()
     {
         var existing = ExistingWice();
-        var current = AppAssembler.ToInput(existing).Inbound!.Flows!;
+        var current = ConfigurationMapping.ToInput(existing).Inbound!.Flows!;
         var changed = current[1]! with { AdapterAction = "upsertDifferently" };
 
-        var app = AppAssembler.Patch(existing, new AppPatch { Inbound = new SideInput { Flows = [current[0]! with { FlowId = null }, changed] } });
+        var app = ConfigurationMapping.Patch(existing, new AppPatch { Inbound = new SideInput { Flows = [current[0]! with { FlowId = null }, changed] } });
 
         app.Inbound.Connections.Select(c => c.Id).Should().Equal(existing.Inbound.Connections.Select(c => c.Id));
         app.Inbound.Connections[0].FlowId.Should().Be(existing.Inbound.Connections[0].FlowId);
@@ -225,7 +225,7 @@ public sealed class AppAssemblerTests
     {
         var existing = ExistingWice();
 
-        var app = AppAssembler.Patch(existing, new AppPatch
+        var app = ConfigurationMapping.Patch(existing, new AppPatch
         {
             Outbound = new SideInput { Flows = [Out() with { FlowId = "someone-elses-flow" }] },
         });
@@ -250,7 +250,7 @@ public sealed class AppAssemblerTests
     {
         var existing = ExistingWice();
 
-        var app = AppAssembler.Patch(existing, patch);
+        var app = ConfigurationMapping.Patch(existing, patch);
 
         app.Id.Should().Be(existing.Id);
         app.Connections.Select(c => c.Id).Should().Equal(existing.Connections.Select(c => c.Id));
@@ -262,9 +262,9 @@ public sealed class AppAssemblerTests
     public void Patching_a_setting_that_flows_carry_together_with_a_sides_flows_drops_the_flows_of_both_sides()
     {
         var existing = ExistingWice();
-        var inbound = AppAssembler.ToInput(existing).Inbound!;
+        var inbound = ConfigurationMapping.ToInput(existing).Inbound!;
 
-        var app = AppAssembler.Patch(existing, new AppPatch { SecretId = SecretId, Inbound = inbound });
+        var app = ConfigurationMapping.Patch(existing, new AppPatch { SecretId = SecretId, Inbound = inbound });
 
         app.Connections.Select(c => c.Id).Should().Equal(existing.Connections.Select(c => c.Id));
         app.Connections.Should().OnlyContain(c => c.FlowId == null);
@@ -275,7 +275,7 @@ public sealed class AppAssemblerTests
     {
         var existing = ExistingWice();
 
-        var app = AppAssembler.Patch(existing, new AppPatch
+        var app = ConfigurationMapping.Patch(existing, new AppPatch
         {
             ApplicationName = existing.ApplicationName,
             AdapterComponentId = existing.AdapterComponentId,
@@ -290,7 +290,7 @@ public sealed class AppAssemblerTests
     {
         var existing = ExistingWice();
 
-        var app = AppAssembler.Patch(existing, new AppPatch { TransformerComponentId = "5d2484d2a422ca001bda5698" });
+        var app = ConfigurationMapping.Patch(existing, new AppPatch { TransformerComponentId = "5d2484d2a422ca001bda5698" });
 
         app.TransformerComponentId.Should().Be("5d2484d2a422ca001bda5698");
         IdsAndFlows(app).Should().Equal(IdsAndFlows(existing));
@@ -305,7 +305,7 @@ public sealed class AppAssemblerTests
     [TestCase("dElEtE", Operation.Delete)]
     [TestCase("DELETE", Operation.Delete)]
     public void ParseOperation_accepts_the_three_names_in_any_case(string text, Operation expected) =>
-        AppAssembler.ParseOperation(text).Should().Be(expected);
+        ConfigurationMapping.ParseOperation(text).Should().Be(expected);
 
     [TestCase("1")]
     [TestCase("3")]
@@ -315,7 +315,7 @@ public sealed class AppAssemblerTests
     [TestCase("CREATE,UPDATE")]
     [TestCase("create,create")]
     public void ParseOperation_rejects_anything_else(string? text) =>
-        AppAssembler.ParseOperation(text).Should().BeNull();
+        ConfigurationMapping.ParseOperation(text).Should().BeNull();
 
     // ---- helpers ----
 

@@ -1,17 +1,33 @@
 using System.Security.Claims;
+using Dispatcher.Domain.Configurations;
 
 namespace Dispatcher.Api.Auth;
 
-/// <summary>Copies the configured tenant claim into <see cref="DispatcherClaimTypes.Tenant"/>.</summary>
-internal static class TenantStamp
+/// <summary>
+/// The caller's tenant as a claim: stamped once at authentication from the configured claim
+/// (<see cref="Stamp"/>), read by authorization and the controllers (<see cref="GetTenant"/>).
+/// </summary>
+public static class TenantClaim
 {
+    /// <summary>
+    /// The caller's tenant (taken from the claim named by <c>Auth:TenantClaim</c> at authentication), or
+    /// <see langword="null"/> when the token names none.
+    /// </summary>
+    public static TenantId? GetTenant(this ClaimsPrincipal principal)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        var value = principal.FindFirst(DispatcherClaimTypes.Tenant)?.Value;
+        // Stamp admits only values without surrounding whitespace, so Parse (which trims) keeps them exact.
+        return string.IsNullOrWhiteSpace(value) || value.Trim().Length != value.Length ? null : TenantId.Parse(value);
+    }
+
     /// <summary>
     /// Replaces any <see cref="DispatcherClaimTypes.Tenant"/> claim of <paramref name="identity"/> with the single value
     /// of <paramref name="sourceClaimType"/>, byte for byte. A value with surrounding whitespace or a control character,
     /// or several different values, give no tenant but a <see cref="DispatcherClaimTypes.RejectedTenant"/> claim naming
     /// the reason: normalising them could turn one tenant's token into another tenant's.
     /// </summary>
-    public static void Apply(ClaimsIdentity identity, string sourceClaimType)
+    internal static void Stamp(ClaimsIdentity identity, string sourceClaimType)
     {
         var values = identity.FindAll(sourceClaimType)
             .Select(claim => claim.Value)

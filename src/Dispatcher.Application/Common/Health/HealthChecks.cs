@@ -1,6 +1,9 @@
-namespace Dispatcher.Infrastructure.Health;
+namespace Dispatcher.Application.Common.Health;
 
-/// <summary>Names and tags of the service's health checks (see docs/operations.md).</summary>
+/// <summary>
+/// Names and tags of the service's health checks (see docs/operations.md): registered by the adapters, read by the
+/// probes. The bus checks also report their transport (<see cref="TransportData"/>).
+/// </summary>
 public static class HealthChecks
 {
     /// <summary>The configuration store (SQLite or MongoDB), whichever is configured.</summary>
@@ -29,4 +32,7 @@ public static class HealthChecks
 
     /// <summary>The tag of the checks that decide readiness (MassTransit tags its check the same way).</summary>
     public const string ReadyTag = "ready";
+
+    /// <summary>The key of a bus check's data naming its transport: <c>rabbitmq</c> or <c>in-memory</c>.</summary>
+    public const string TransportData = "transport";
 }

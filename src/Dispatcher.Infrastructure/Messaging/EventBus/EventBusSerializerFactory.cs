@@ -11,9 +11,10 @@ namespace Dispatcher.Infrastructure.Messaging.EventBus;
 /// never fails. MassTransit's raw JSON deserializer fails a body that is not JSON, not an object or of the wrong shape
 /// before any consumer runs, with a serializer message as the reason ("Operation is not valid due to the current state
 /// of the object." for <c>null</c>), and for some shapes only after retries. Here every body becomes an
-/// <see cref="OihEvent"/> (<see cref="OihEvent.Parse(ReadOnlySpan{byte})"/>); one that is not an event carries the
-/// reason, and <see cref="OihEventReader"/> fails it as a <see cref="Application.Common.Errors.MalformedEventException"/>:
-/// error queue at once, with that reason, never retried, never dropped.
+/// <see cref="OihEvent"/> (<see cref="OihEventReader.Parse(ReadOnlySpan{byte}, out JsonElement)"/>); one that is not an event
+/// carries the reason, and <see cref="OihEventReader.Read(OihEvent)"/> fails it as a
+/// <see cref="Application.Common.Errors.MalformedEventException"/>: error queue at once, with that reason, never
+/// retried, never dropped.
 /// </summary>
 public sealed class EventBusSerializerFactory : ISerializerFactory
 {
@@ -45,7 +46,7 @@ public sealed class EventBusSerializerFactory : ISerializerFactory
 
         public SerializerContext Deserialize(MessageBody body, Headers headers, Uri? destinationAddress = null)
         {
-            var oihEvent = OihEvent.Parse(body.GetBytes(), out var json);
+            var oihEvent = OihEventReader.Parse(body.GetBytes(), out var json);
             return new EventBusSerializerContext(
                 new RawMessageContext(headers, destinationAddress, RawOptions), headers.GetMessageTypes(), oihEvent,
                 json.ValueKind == JsonValueKind.Undefined ? EmptyObject : json);
