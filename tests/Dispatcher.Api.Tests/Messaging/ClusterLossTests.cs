@@ -14,48 +14,14 @@ namespace Dispatcher.Api.Tests.Messaging;
 /// come from <c>DISPATCHER_CLUSTER_C1</c>..<c>C3</c>.
 /// </summary>
 [TestFixture]
-[Category("Cluster")]
 [NonParallelizable]
-public sealed class ClusterLossTests
+public sealed class ClusterLossTests : ClusterFixture
 {
     private const int Batch = 10;
     // Kept from the overall budget for the report and the clean-up after waiting for the dispatches.
     private static readonly TimeSpan Reserve = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan Overall = TimeSpan.FromSeconds(150);
     private static readonly TimeSpan TakeOverBound = TimeSpan.FromSeconds(30);
-    private string _directory = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        if (Environment.GetEnvironmentVariable("DISPATCHER_CLUSTER") != "1")
-        {
-            Assert.Ignore("needs build/cluster.sh; run build/cluster-tests.sh");
-        }
-
-        _directory = Path.Combine(Path.GetTempPath(), "dispatcher-cluster-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_directory);
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        LossConnections.Url = TestBroker.Url;
-        if (_directory is null)
-        {
-            return;
-        }
-
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A late handle; the temp folder is cleaned by the OS.
-        }
-    }
 
     [Test]
     public async Task A_broker_node_killed_mid_stream_with_quorum_queues_loses_no_dispatch()
@@ -64,7 +30,7 @@ public sealed class ClusterLossTests
         const int killAfterEvents = 200;
         var clock = Stopwatch.StartNew();
         using var overall = new CancellationTokenSource(Overall);
-        await using var run = await ClusterRun.StartAsync(_directory, events);
+        await using var run = await ClusterRun.StartAsync(Directory, events);
         var (expectation, flows, broker) = (run.Expectation, run.Flows, run.Broker);
         await using var collector = new LossCollector(expectation.Queues, clock);
         collector.Start();
@@ -139,7 +105,7 @@ public sealed class ClusterLossTests
         const int killBurst = 150;
         var clock = Stopwatch.StartNew();
         using var overall = new CancellationTokenSource(Overall);
-        await using var run = await ClusterRun.StartAsync(_directory, events);
+        await using var run = await ClusterRun.StartAsync(Directory, events);
         var (expectation, flows, broker) = (run.Expectation, run.Flows, run.Broker);
         await using var collector = new LossCollector(expectation.Queues, clock);
         collector.Start();
@@ -218,7 +184,7 @@ public sealed class ClusterLossTests
         {
             try
             {
-                var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(ClusterRun.NodeUrl(1)), ClientProvidedName = "dispatcher-cluster-tests-probe" };
+                var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(NodeUrl(1)), ClientProvidedName = "dispatcher-cluster-tests-probe" };
                 await using var connection = await factory.CreateConnectionAsync();
                 await using var channel = await connection.CreateChannelAsync(
                     new RabbitMQ.Client.CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
@@ -301,11 +267,6 @@ public sealed class ClusterLossTests
             await B.DisposeAsync();
             await Broker.DisposeAsync();
         }
-
-        public static string NodeUrl(int node) =>
-            Environment.GetEnvironmentVariable($"DISPATCHER_CLUSTER_C{node}") is { Length: > 0 } url
-                ? url
-                : $"amqp://guest:guest@127.0.0.1:{5700 + node}/";
     }
 
     /// <summary>Runs build/cluster.sh (queues, kill-node, start-node), returns its standard output, fails with its output when it fails.</summary>

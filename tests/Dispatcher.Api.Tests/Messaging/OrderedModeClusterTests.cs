@@ -9,59 +9,20 @@ namespace Dispatcher.Api.Tests.Messaging;
 /// order violations. Runs only with <c>DISPATCHER_CLUSTER=1</c> (build/cluster-tests.sh).
 /// </summary>
 [TestFixture]
-[Category("Cluster")]
 [NonParallelizable]
-public sealed class OrderedModeClusterTests
+public sealed class OrderedModeClusterTests : ClusterFixture
 {
-    private string _directory = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        if (Environment.GetEnvironmentVariable("DISPATCHER_CLUSTER") != "1")
-        {
-            Assert.Ignore("needs build/cluster.sh; run build/cluster-tests.sh");
-        }
-
-        _directory = Path.Combine(Path.GetTempPath(), "dispatcher-cluster-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_directory);
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        LossConnections.Url = TestBroker.Url;
-        if (_directory is null)
-        {
-            return;
-        }
-
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A late handle; the temp folder is cleaned by the OS.
-        }
-    }
 
     [Test]
     public async Task In_ordered_mode_with_quorum_queues_per_record_order_holds_when_the_active_instance_is_killed()
     {
         var brokers = new OrderedRunBrokers(NodeUrl(1), NodeUrl(2), NodeUrl(3), "Quorum");
 
-        var result = await OrderedModeLossTests.RunAsync(_directory, "PerRecord", kill: true, brokers);
+        var result = await OrderedModeLossTests.RunAsync(Directory, "PerRecord", kill: true, brokers);
 
         result.Report.Lost.Should().Be(0, "every dispatch must arrive ({0})", result.Report);
         result.Report.Unknown.Should().Be(0, "duplicates must carry the id of their original ({0})", result.Report);
         result.Report.Violations.Should().Be(0, "per-record order must hold across the kill ({0})", result.Report);
         result.ErrorQueue.Should().BeLessThanOrEqualTo(0, "no event may end in the error queue");
     }
-
-    private static string NodeUrl(int node) =>
-        Environment.GetEnvironmentVariable($"DISPATCHER_CLUSTER_C{node}") is { Length: > 0 } url
-            ? url
-            : $"amqp://guest:guest@127.0.0.1:{5700 + node}/";
 }
