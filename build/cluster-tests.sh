@@ -40,18 +40,7 @@ done
 dotnet test tests/Dispatcher.Api.Tests --tl:off --logger trx --logger "console;verbosity=normal" \
   --results-directory "$results" "${filter[@]}" "$@" || rc=$?
 
-# As build/test.sh: sums the <Counters .../> of the .trx files; failed = failed + error + timeout + aborted.
-sum_trx() {
-  awk -v RS='>' '
-    function attr(tag, name,   m) {
-      if (!match(tag, "[[:space:]]" name "=\"[0-9]+\"")) return 0
-      m = substr(tag, RSTART, RLENGTH); gsub(/[^0-9]/, "", m); return m + 0
-    }
-    /<Counters[[:space:]]/ {
-      total += attr($0, "total"); executed += attr($0, "executed"); passed += attr($0, "passed")
-      failed += attr($0, "failed") + attr($0, "error") + attr($0, "timeout") + attr($0, "aborted")
-    }
-    END { print passed + 0, failed + 0, total - executed }'
-}
+# shellcheck source=build/trx.sh
+source build/trx.sh
 read -r passed failed skipped < <(find "$results" -name '*.trx' -type f -exec cat {} + 2>/dev/null | sum_trx)
 summary "$passed" "$failed" "$skipped" "$rc"
