@@ -261,9 +261,13 @@ public sealed class LoadRun(LoadOptions options)
         }
 
         var cpuBefore = process.CpuSeconds();
+        var brokerBefore = HostCpu.BrokerSeconds();
+        var machineBefore = HostCpu.MachineSeconds();
         var started = await publisher.SaturateAsync(saturate, CancellationToken.None);
         await collector.WaitForAsync(saturate, idle);
         var cpuAfter = process.CpuSeconds();
+        var brokerAfter = HostCpu.BrokerSeconds();
+        var machineAfter = HostCpu.MachineSeconds();
         var unique = collector.Unique(saturate);
         result.Events = events;
         result.ExpectedDispatches = events * queues.Count;
@@ -276,6 +280,8 @@ public sealed class LoadRun(LoadOptions options)
         result.CpuSeconds = cpuAfter - cpuBefore;
         result.CpuCores = result.CpuSeconds / result.Seconds;
         result.CpuMicrosecondsPerEvent = result.CpuSeconds * 1e6 / events;
+        result.BrokerCpuMicrosecondsPerEvent = (brokerAfter - brokerBefore) * 1e6 / events;
+        result.MachineCpuMicrosecondsPerEvent = (machineAfter - machineBefore) * 1e6 / events;
         if (unique < result.ExpectedDispatches)
         {
             Console.Error.WriteLine($"  lost: {string.Join("; ", collector.Missing(saturate))}");
@@ -401,7 +407,7 @@ public sealed class LoadRun(LoadOptions options)
             CultureInfo.InvariantCulture,
             $"  run {r.Run} {r.System,-10} fan-out {r.FanOut,2} configs +{r.ExtraConfigurations,-6} " +
             $"{r.EventsPerSecond,8:F0} ev/s {r.DispatchesPerSecond,8:F0} disp/s  p50/p95/p99 {r.P50Ms:F1}/{r.P95Ms:F1}/{r.P99Ms:F1} ms  " +
-            $"cpu {r.CpuCores:F2} cores {r.CpuMicrosecondsPerEvent:F0} µs/ev  peak {r.PeakRssBytes / 1048576.0:F0} MB  lost {r.Lost} dup {r.Duplicates}");
+            $"cpu {r.CpuCores:F2} cores {r.CpuMicrosecondsPerEvent:F0} µs/ev (broker {r.BrokerCpuMicrosecondsPerEvent:F0}, machine {r.MachineCpuMicrosecondsPerEvent:F0})  peak {r.PeakRssBytes / 1048576.0:F0} MB  lost {r.Lost} dup {r.Duplicates}");
         if (r.HalfRateEventsPerSecond is { } rate)
         {
             line += string.Create(CultureInfo.InvariantCulture, $"\n    half rate {rate:F0} ev/s: p50/p95/p99 {r.HalfRateP50Ms:F1}/{r.HalfRateP95Ms:F1}/{r.HalfRateP99Ms:F1} ms, lost {r.HalfRateLost}");

@@ -46,6 +46,12 @@ public sealed class ScenarioResult
 
     public double CpuMicrosecondsPerEvent { get; set; }
 
+    /// <summary>The broker's CPU per event during the saturating phase (all <c>beam.smp</c> processes).</summary>
+    public double BrokerCpuMicrosecondsPerEvent { get; set; }
+
+    /// <summary>The whole machine's non-idle CPU per event during the saturating phase (everything running, noise included).</summary>
+    public double MachineCpuMicrosecondsPerEvent { get; set; }
+
     public long PeakRssBytes { get; set; }
 
     public long RssBytes { get; set; }
