@@ -48,7 +48,7 @@ public static class TelemetryExtensions
             .Validate(o => Enum.IsDefined(o.Otlp.Protocol), $"{TelemetryOptions.Section}:Otlp:Protocol must be Grpc or HttpProtobuf.")
             .Validate(o => o.Prometheus.Path?.StartsWith('/') == true, $"{TelemetryOptions.Section}:Prometheus:Path must start with '/'.")
             // Data annotations are not validated in nested sections.
-            .Validate(o => o.Tracing.SampleRatio is >= 0 and <= 1, $"{TelemetryOptions.Section}:Tracing:SampleRatio must be between 0 and 1.")
+            .Validate(o => o.Tracing.SampleRatio is null or (>= 0 and <= 1), $"{TelemetryOptions.Section}:Tracing:SampleRatio must be between 0 and 1.")
             .ValidateOnStart();
 
         // What gets registered is decided now; the values are validated on start (an invalid endpoint exports nothing).
@@ -62,7 +62,7 @@ public static class TelemetryExtensions
 
         telemetry.WithTracing(tracing =>
         {
-            tracing.SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(Math.Clamp(options.Tracing.SampleRatio, 0, 1))))
+            tracing.SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(Math.Clamp(options.Tracing.EffectiveSampleRatio(exported: otlp is not null), 0, 1))))
                 .AddSource(DispatcherActivities.SourceName, MassTransitSource, RabbitMqClientSources)
                 .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !IsQuiet(context.Request.Path))
                 .AddHttpClientInstrumentation();

@@ -62,8 +62,15 @@ public sealed class TelemetryOptions
     /// <summary>Section <c>Telemetry:Tracing</c>.</summary>
     public sealed class TracingSettings
     {
-        /// <summary>The share of new traces recorded (0 to 1); a trace continued from a caller follows the caller's decision.</summary>
+        /// <summary>
+        /// The share of new traces recorded (0 to 1); a trace continued from a caller follows the caller's decision.
+        /// Unset: 1 when traces are exported (<see cref="OtlpSettings.Endpoint"/>), else 0 — spans nobody exports cost a
+        /// quarter of the CPU per event (docs/benchmarks.md); trace context is propagated and logged either way.
+        /// </summary>
         [Range(0.0, 1.0)]
-        public double SampleRatio { get; set; } = 1.0;
+        public double? SampleRatio { get; set; }
+
+        /// <summary>The ratio in force: <see cref="SampleRatio"/>, or its default for whether traces are exported.</summary>
+        public double EffectiveSampleRatio(bool exported) => SampleRatio ?? (exported ? 1.0 : 0.0);
     }
 }

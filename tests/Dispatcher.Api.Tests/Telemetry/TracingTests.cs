@@ -19,7 +19,7 @@ public sealed class TracingTests
     public async Task An_event_posted_over_http_gives_one_trace_http_then_command_then_routing_with_each_target()
     {
         var exporter = new InMemorySpanExporter();
-        using var factory = new DispatcherApiFactory(services: exporter.Register);
+        using var factory = new DispatcherApiFactory(Recorded, exporter.Register);
         using var client = factory.ClientFor("tenant-a");
         var flows = await EventBusDispatchTests.CreateThreeAppExampleAsync(client);
 
@@ -52,7 +52,7 @@ public sealed class TracingTests
     {
         await using var broker = new TestBroker();
         var exporter = new InMemorySpanExporter();
-        using var factory = new DispatcherApiFactory(broker.Settings, exporter.Register);
+        using var factory = new DispatcherApiFactory(new Dictionary<string, string?>(broker.Settings) { [SampleRatio] = "1" }, exporter.Register);
         using var client = factory.ClientFor("tenant-a");
         var flows = await EventBusDispatchTests.CreateThreeAppExampleAsync(client);
         await broker.WaitForQueueAsync(broker.ServiceQueue, TimeSpan.FromSeconds(15));
@@ -77,6 +77,26 @@ public sealed class TracingTests
             .Select(v => v?.ToString()).Should().HaveCountGreaterThanOrEqualTo(2, "a publish span per target: {0}", string.Join("; ", trace.Select(Describe)));
         route.Events.Count(e => e.Name == DispatcherActivities.TargetEvent).Should().Be(2);
     }
+
+    [Test]
+    public async Task Without_an_exporter_and_a_sample_ratio_no_span_is_recorded()
+    {
+        var exporter = new InMemorySpanExporter();
+        using var factory = new DispatcherApiFactory(services: exporter.Register);
+        using var client = factory.ClientFor("tenant-a");
+        var flows = await EventBusDispatchTests.CreateThreeAppExampleAsync(client);
+
+        using var posted = await client.PostAsJsonAsync("/events", PreviewTests.BusEvent(flows["snazzy.out"], "UPDATE"));
+
+        posted.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await posted.BodyAsync())["data"]!["dispatched"]!.GetValue<int>().Should().Be(2, "the event is routed as always");
+        exporter.Spans.Should().BeEmpty("spans that no exporter sends are not recorded (the processor sees only recorded ones)");
+    }
+
+    private const string SampleRatio = "Telemetry:Tracing:SampleRatio";
+
+    /// <summary>Every new trace recorded (without an OTLP endpoint the default is none).</summary>
+    private static Dictionary<string, string?> Recorded => new() { [SampleRatio] = "1" };
 
     private static IEnumerable<Activity> Ancestors(Activity span, IReadOnlyList<Activity> trace)
     {
