@@ -41,7 +41,6 @@ internal static class MessagingServiceCollectionExtensions
         if (options.UsesRabbitMq)
         {
             services.AddSingleton<RabbitMqDispatchPublisher>();
-            services.AddSingleton<IDispatchPublisher>(sp => sp.GetRequiredService<RabbitMqDispatchPublisher>());
             services.AddSingleton<IDispatchDestinations>(sp => sp.GetRequiredService<RabbitMqDispatchPublisher>());
             services.AddSingleton<ErrorQueueRedriver>();
             services.AddSingleton<IErrorQueues>(sp => sp.GetRequiredService<ErrorQueueRedriver>());
@@ -55,7 +54,6 @@ internal static class MessagingServiceCollectionExtensions
         else
         {
             services.AddSingleton<InMemoryDispatchPublisher>();
-            services.AddSingleton<IDispatchPublisher>(sp => sp.GetRequiredService<InMemoryDispatchPublisher>());
             services.AddSingleton<IDispatchDestinations>(sp => sp.GetRequiredService<InMemoryDispatchPublisher>());
             services.AddSingleton<IRecentDispatches>(sp => sp.GetRequiredService<InMemoryDispatchPublisher>());
         }

@@ -17,7 +17,6 @@ public sealed class DispatchRecordEventHandler(
     IRoutingEngine routing,
     FlowActivation activation,
     IDispatchDestinations destinations,
-    IDispatchPublisher publisher,
     IDispatchNotifier notifier,
     DispatchLedger ledger,
     IOptions<DispatchOptions> options,
@@ -86,7 +85,7 @@ public sealed class DispatchRecordEventHandler(
     {
         try
         {
-            await publisher.PublishAsync(dispatches, cancellationToken);
+            await destinations.PublishAsync(dispatches, cancellationToken);
         }
         catch (Exception e)
         {
@@ -177,7 +176,7 @@ public sealed class DispatchRecordEventHandler(
             {
                 [DispatcherActivities.TargetFlowTag] = target.FlowId.Value,
                 [DispatcherActivities.TargetAppTag] = target.ApplicationUid.Value,
-                [DispatcherActivities.TargetRoutingKeyTag] = DispatchNames.RoutingKey(target.FlowId),
+                [DispatcherActivities.TargetRoutingKeyTag] = IDispatchDestinations.RoutingKey(target.FlowId),
                 [DispatcherActivities.ConfigurationTag] = target.ConfigurationId.Value,
             }));
         }
