@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
+using static Dispatcher.Application.Dispatching.DispatchRecordEvent.DispatchRecordEventHandler;
 using static Dispatcher.Testing.ThreeAppExample;
 
 namespace Dispatcher.Application.Tests.Dispatching;
