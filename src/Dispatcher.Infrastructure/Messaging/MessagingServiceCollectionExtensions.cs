@@ -31,7 +31,7 @@ internal static class MessagingServiceCollectionExtensions
         var options = section.Get<MessagingOptions>() ?? new MessagingOptions();
         services.AddSingleton(sp => new OihEventReader(sp.GetRequiredService<IOptions<MessagingOptions>>().Value));
         services.AddSingleton<IRecordEventReader>(sp => sp.GetRequiredService<OihEventReader>());
-        services.AddSingleton<RecordPartitions>();
+        services.AddSingleton<OihEventConsumer.RecordPartitions>();
 
         // Before the bus: hosted services start in order, and no event may be consumed before routing is loaded.
         services.AddHostedService<RoutingTableLoader>();
