@@ -44,7 +44,6 @@ internal sealed class StandaloneFlowRegistry : IFlowProvisioner
         "id, tenant, configuration_id, connection_id, direction, name, status, status_changed_at, created_at";
 
     private readonly SqliteFile _file;
-    private readonly SqliteSchema _schema;
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _transitionDelay;
     private readonly GroupCommit<StandaloneFlow> _inserts;
@@ -56,8 +55,9 @@ internal sealed class StandaloneFlowRegistry : IFlowProvisioner
         // NORMAL: nothing is lost when the process dies; a power loss may roll back the last commits — flows the
         // reconciler then finds missing and creates again (one WAL with the store: its next FULL commit makes the
         // registry's earlier ones durable too).
-        _file = new SqliteFile(options.Value.ResolvedPath, SqliteFile.DefaultBusyTimeoutMilliseconds, SqliteCommitDurability.Normal, foreignKeys: false);
-        _schema = new SqliteSchema(CreateSchemaAsync);
+        _file = new SqliteFile(
+            options.Value.ResolvedPath, SqliteFile.DefaultBusyTimeoutMilliseconds, SqliteCommitDurability.Normal, foreignKeys: false,
+            CreateSchemaAsync);
         _transitionDelay = options.Value.TransitionDelay;
         _timeProvider = timeProvider;
         _inserts = new GroupCommit<StandaloneFlow>(InsertAsync);
@@ -316,7 +316,6 @@ internal sealed class StandaloneFlowRegistry : IFlowProvisioner
     {
         try
         {
-            await _schema.EnsureAsync(cancellationToken);
             await using var connection = await _file.OpenAsync(cancellationToken);
             return await operation(connection, cancellationToken);
         }
@@ -329,10 +328,8 @@ internal sealed class StandaloneFlowRegistry : IFlowProvisioner
         }
     }
 
-    private async Task CreateSchemaAsync()
+    private static async Task CreateSchemaAsync(SqliteConnection connection)
     {
-        _file.CreateDirectory();
-        await using var connection = await _file.OpenAsync(CancellationToken.None);
         await using var command = connection.CreateCommand();
         command.CommandText = SchemaSql;
         await command.ExecuteNonQueryAsync();
