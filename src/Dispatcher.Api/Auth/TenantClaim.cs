@@ -7,8 +7,8 @@ namespace Dispatcher.Api.Auth;
 
 /// <summary>
 /// The caller's tenant as a claim: stamped once at authentication from the configured claim
-/// (<see cref="Stamp"/>), required by authorization (<see cref="Requirement"/>, which also answers a tenant
-/// <see cref="Stamp"/> rejected) and read by the controllers (<see cref="GetTenant"/>).
+/// (<see cref="Stamp"/>), required by authorization (<see cref="Requirement"/>: a token whose tenant
+/// <see cref="Stamp"/> rejected is refused with the reason) and read by the controllers (<see cref="GetTenant"/>).
 /// </summary>
 public static class TenantClaim
 {
