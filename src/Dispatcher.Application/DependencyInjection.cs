@@ -3,6 +3,7 @@ using Dispatcher.Application.Configurations.Provisioning;
 using Dispatcher.Application.Configurations.Reconciliation;
 using Dispatcher.Application.Configurations.Validation;
 using Dispatcher.Application.Dispatching;
+using Dispatcher.Application.Dispatching.DispatchRecordEvent;
 using Dispatcher.Application.Ports;
 using Dispatcher.Application.Routing;
 using Dispatcher.Domain.Routing;
@@ -39,7 +40,7 @@ public static class DependencyInjection
         services.AddOptions<ReconcilerOptions>().BindConfiguration(ReconcilerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<DispatcherMetrics>();
         services.AddSingleton<FlowActivation>();
-        services.AddSingleton<DispatchLedger>();
+        services.AddSingleton<DispatchRecordEventHandler.DispatchLedger>();
         services.TryAddSingleton(IDispatchNotifier.None);
         services.AddSingleton<FlowWorkRunner>();
         services.AddSingleton<FlowStopClock>();

@@ -85,7 +85,7 @@ public static class AuthenticationExtensions
     {
         var tenantPolicy = new AuthorizationPolicyBuilder()
             .RequireAuthenticatedUser()
-            .AddRequirements(new TenantRequirement())
+            .AddRequirements(new TenantClaim.Requirement())
             .Build();
         services.AddAuthorizationBuilder()
             .AddPolicy(DispatcherPolicies.Tenant, tenantPolicy)
@@ -93,7 +93,7 @@ public static class AuthenticationExtensions
                 .RequireAuthenticatedUser()
                 .RequireClaim(DispatcherClaimTypes.Permission, DispatcherPolicies.AdminPermissions))
             .SetDefaultPolicy(tenantPolicy);
-        services.AddSingleton<IAuthorizationHandler, TenantRequirementHandler>();
+        services.AddSingleton<IAuthorizationHandler, TenantClaim.RequirementHandler>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
         return services;
     }

@@ -1,11 +1,14 @@
 using System.Security.Claims;
 using Dispatcher.Domain.Configurations;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
 
 namespace Dispatcher.Api.Auth;
 
 /// <summary>
 /// The caller's tenant as a claim: stamped once at authentication from the configured claim
-/// (<see cref="Stamp"/>), read by authorization and the controllers (<see cref="GetTenant"/>).
+/// (<see cref="Stamp"/>), required by authorization (<see cref="Requirement"/>: a token whose tenant
+/// <see cref="Stamp"/> rejected is refused with the reason) and read by the controllers (<see cref="GetTenant"/>).
 /// </summary>
 public static class TenantClaim
 {
@@ -58,6 +61,35 @@ public static class TenantClaim
         else if (values.Count == 1)
         {
             identity.AddClaim(new Claim(DispatcherClaimTypes.Tenant, values[0]));
+        }
+    }
+
+    /// <summary>The caller's token must name a tenant (<see cref="GetTenant"/>): the default authorization policy.</summary>
+    internal sealed class Requirement : IAuthorizationRequirement;
+
+    /// <summary>
+    /// Checks <see cref="Requirement"/>: refuses with the reason <see cref="Stamp"/> recorded, or, for an authenticated
+    /// caller without a tenant, with a reason that names the configured tenant claim.
+    /// </summary>
+    internal sealed class RequirementHandler(IOptionsMonitor<DispatcherAuthOptions> options) : AuthorizationHandler<Requirement>
+    {
+        protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, Requirement requirement)
+        {
+            if (context.User.FindFirst(DispatcherClaimTypes.RejectedTenant) is { } rejected)
+            {
+                context.Fail(new AuthorizationFailureReason(this, rejected.Value));
+            }
+            else if (context.User.GetTenant() is not null)
+            {
+                context.Succeed(requirement);
+            }
+            else if (context.User.Identity?.IsAuthenticated == true)
+            {
+                context.Fail(new AuthorizationFailureReason(this,
+                    $"The token has no '{options.CurrentValue.TenantClaim}' claim; configurations are tenant-scoped."));
+            }
+
+            return Task.CompletedTask;
         }
     }
 }

@@ -1,3 +1,4 @@
+using Dispatcher.Application.Ports;
 using Dispatcher.Domain.Routing;
 
 namespace Dispatcher.Application.Dispatching;
@@ -17,10 +18,10 @@ public sealed record OutgoingDispatch(Dispatch Dispatch, Guid MessageId, string 
         {
             // Keeps RoutingKey right for `with { Dispatch = … }` too (the initializer below bypasses this accessor).
             field = value;
-            RoutingKey = DispatchNames.RoutingKey(value.Target.FlowId);
+            RoutingKey = IDispatchDestinations.RoutingKey(value.Target.FlowId);
         }
     } = Dispatch;
 
     /// <summary>The AMQP routing key and queue name of the target: <c>dispatch.&lt;flowId&gt;</c> (computed once).</summary>
-    public string RoutingKey { get; private init; } = DispatchNames.RoutingKey(Dispatch.Target.FlowId);
+    public string RoutingKey { get; private init; } = IDispatchDestinations.RoutingKey(Dispatch.Target.FlowId);
 }

@@ -24,7 +24,7 @@ public sealed class RecordMeta
     private readonly KeyValuePair<string, JsonElement>[] _fields;
     private readonly RecordRef[] _refs;
 
-    // The refs' record uids as string elements (same order as _refs), built when the first copy is tailored (see DispatchTailoring).
+    // The refs' record uids as string elements (same order as _refs), built when the first copy is tailored (see Dispatch.Tailor).
     private JsonElement[]? _refRecordUids;
 
     private RecordMeta(KeyValuePair<string, JsonElement>[] fields, RecordRef[] refs)

@@ -44,7 +44,6 @@ internal sealed class StandaloneFlowRegistry : IFlowProvisioner
         "id, tenant, configuration_id, connection_id, direction, name, status, status_changed_at, created_at";
 
     private readonly SqliteFile _file;
-    private readonly SqliteSchema _schema;
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _transitionDelay;
     private readonly GroupCommit<StandaloneFlow> _inserts;
@@ -56,8 +55,9 @@ internal sealed class StandaloneFlowRegistry : IFlowProvisioner
         // NORMAL: nothing is lost when the process dies; a power loss may roll back the last commits — flows the
         // reconciler then finds missing and creates again (one WAL with the store: its next FULL commit makes the
         // registry's earlier ones durable too).
-        _file = new SqliteFile(options.Value.ResolvedPath, SqliteFile.DefaultBusyTimeoutMilliseconds, SqliteCommitDurability.Normal, foreignKeys: false);
-        _schema = new SqliteSchema(CreateSchemaAsync);
+        _file = new SqliteFile(
+            options.Value.ResolvedPath, SqliteFile.DefaultBusyTimeoutMilliseconds, SqliteCommitDurability.Normal, foreignKeys: false,
+            CreateSchemaAsync);
         _transitionDelay = options.Value.TransitionDelay;
         _timeProvider = timeProvider;
         _inserts = new GroupCommit<StandaloneFlow>(InsertAsync);
@@ -316,7 +316,6 @@ internal sealed class StandaloneFlowRegistry : IFlowProvisioner
     {
         try
         {
-            await _schema.EnsureAsync(cancellationToken);
             await using var connection = await _file.OpenAsync(cancellationToken);
             return await operation(connection, cancellationToken);
         }
@@ -329,12 +328,62 @@ internal sealed class StandaloneFlowRegistry : IFlowProvisioner
         }
     }
 
-    private async Task CreateSchemaAsync()
+    private static async Task CreateSchemaAsync(SqliteConnection connection)
     {
-        _file.CreateDirectory();
-        await using var connection = await _file.OpenAsync(CancellationToken.None);
         await using var command = connection.CreateCommand();
         command.CommandText = SchemaSql;
         await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// The Flow Repository's status lifecycle without an orchestrator: <c>starting</c> becomes <c>active</c> and
+    /// <c>stopping</c> becomes <c>inactive</c> once the transition delay has passed.
+    /// </summary>
+    private static class FlowLifecycle
+    {
+        /// <summary>The flow as it stands at <paramref name="now"/>: a due transition completed at the time it was due.</summary>
+        public static StandaloneFlow Settle(StandaloneFlow flow, DateTimeOffset now, TimeSpan transitionDelay)
+        {
+            var settledAt = flow.StatusChangedAt + transitionDelay;
+            if (now < settledAt)
+            {
+                return flow;
+            }
+
+            return flow.Status switch
+            {
+                FlowStatus.Starting => flow with { Status = FlowStatus.Active, StatusChangedAt = settledAt },
+                FlowStatus.Stopping => flow with { Status = FlowStatus.Inactive, StatusChangedAt = settledAt },
+                _ => flow,
+            };
+        }
+
+        /// <summary>The status a start request leads to, or null when the flow is already starting or active.</summary>
+        public static FlowStatus? Start(FlowStatus current) =>
+            current is FlowStatus.Inactive or FlowStatus.Stopping ? FlowStatus.Starting : null;
+
+        /// <summary>The status a stop request leads to, or null when the flow is already stopping or inactive.</summary>
+        public static FlowStatus? Stop(FlowStatus current) =>
+            current is FlowStatus.Active or FlowStatus.Starting ? FlowStatus.Stopping : null;
+
+        /// <summary>The status as the Flow Repository spells it (<c>inactive</c>, <c>starting</c>, …).</summary>
+        public static string ToText(FlowStatus status) => status switch
+        {
+            FlowStatus.Inactive => "inactive",
+            FlowStatus.Starting => "starting",
+            FlowStatus.Active => "active",
+            FlowStatus.Stopping => "stopping",
+            _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown flow status."),
+        };
+
+        /// <summary>Parses the Flow Repository spelling of a status.</summary>
+        public static FlowStatus Parse(string text) => text switch
+        {
+            "inactive" => FlowStatus.Inactive,
+            "starting" => FlowStatus.Starting,
+            "active" => FlowStatus.Active,
+            "stopping" => FlowStatus.Stopping,
+            _ => throw new FormatException($"Unknown flow status '{text}'."),
+        };
     }
 }

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Dispatcher.Application.Common.Health;
 using Dispatcher.Application.Common.Telemetry;
-using Dispatcher.Application.Dispatching;
+using Dispatcher.Application.Ports;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Infrastructure.Messaging;
 using Dispatcher.Infrastructure.Messaging.Dispatch;
@@ -67,7 +67,7 @@ internal sealed partial class DispatchQueueMonitor : BackgroundService, IHealthC
     {
         foreach (var flow in _publisher.EnsuredFlows)
         {
-            var queue = DispatchNames.RoutingKey(flow);
+            var queue = IDispatchDestinations.RoutingKey(flow);
             try
             {
                 if (await _inspector.InspectAsync(queue, cancellationToken) is { } declared)
@@ -102,8 +102,8 @@ internal sealed partial class DispatchQueueMonitor : BackgroundService, IHealthC
         }
 
         var listed = unconsumed.OrderByDescending(u => u.Value).Take(10)
-            .Select(u => $"{DispatchNames.RoutingKey(u.Key)} ({u.Value} messages)");
-        var data = unconsumed.ToDictionary(u => DispatchNames.RoutingKey(u.Key), u => (object)u.Value);
+            .Select(u => $"{IDispatchDestinations.RoutingKey(u.Key)} ({u.Value} messages)");
+        var data = unconsumed.ToDictionary(u => IDispatchDestinations.RoutingKey(u.Key), u => (object)u.Value);
         return Task.FromResult(HealthCheckResult.Degraded(
             $"{unconsumed.Count} per-flow dispatch queue(s) have no consumer and keep growing: {string.Join(", ", listed)}. " +
             "If the SDF adapter reads the shared queue, set Messaging:Destination=SharedQueue (see docs/operations.md).",
@@ -152,7 +152,7 @@ internal sealed partial class DispatchQueueMonitor : BackgroundService, IHealthC
                 yield return new Measurement<long>(
                     state.Depth,
                     new KeyValuePair<string, object?>("flow", flow.Value),
-                    new KeyValuePair<string, object?>("queue", DispatchNames.RoutingKey(flow)));
+                    new KeyValuePair<string, object?>("queue", IDispatchDestinations.RoutingKey(flow)));
             }
         }
     }

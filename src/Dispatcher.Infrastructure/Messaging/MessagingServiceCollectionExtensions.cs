@@ -31,7 +31,7 @@ internal static class MessagingServiceCollectionExtensions
         var options = section.Get<MessagingOptions>() ?? new MessagingOptions();
         services.AddSingleton(sp => new OihEventReader(sp.GetRequiredService<IOptions<MessagingOptions>>().Value));
         services.AddSingleton<IRecordEventReader>(sp => sp.GetRequiredService<OihEventReader>());
-        services.AddSingleton<RecordPartitions>();
+        services.AddSingleton<OihEventConsumer.RecordPartitions>();
 
         // Before the bus: hosted services start in order, and no event may be consumed before routing is loaded.
         services.AddHostedService<RoutingTableLoader>();
@@ -41,7 +41,6 @@ internal static class MessagingServiceCollectionExtensions
         if (options.UsesRabbitMq)
         {
             services.AddSingleton<RabbitMqDispatchPublisher>();
-            services.AddSingleton<IDispatchPublisher>(sp => sp.GetRequiredService<RabbitMqDispatchPublisher>());
             services.AddSingleton<IDispatchDestinations>(sp => sp.GetRequiredService<RabbitMqDispatchPublisher>());
             services.AddSingleton<ErrorQueueRedriver>();
             services.AddSingleton<IErrorQueues>(sp => sp.GetRequiredService<ErrorQueueRedriver>());
@@ -55,7 +54,6 @@ internal static class MessagingServiceCollectionExtensions
         else
         {
             services.AddSingleton<InMemoryDispatchPublisher>();
-            services.AddSingleton<IDispatchPublisher>(sp => sp.GetRequiredService<InMemoryDispatchPublisher>());
             services.AddSingleton<IDispatchDestinations>(sp => sp.GetRequiredService<InMemoryDispatchPublisher>());
             services.AddSingleton<IRecentDispatches>(sp => sp.GetRequiredService<InMemoryDispatchPublisher>());
         }

@@ -9,7 +9,7 @@ namespace Dispatcher.Testing;
 /// The dispatcher's routing without the dispatcher: turns a <see cref="RecordChanged"/> into the
 /// <see cref="RecordDispatched"/> copies the real service sends for the configurations given, using the real routing
 /// rules (Dispatcher.Domain's <see cref="RoutingPolicy"/>, the specification the service's routing engine is kept
-/// equal to) and tailoring rule (<see cref="DispatchTailoring"/>). Registered on
+/// equal to) and tailoring rule (<see cref="Dispatch"/>). Registered on
 /// MassTransit's test harness with
 /// <see cref="DispatcherStandInRegistration.AddDispatcherStandIn(MassTransit.IBusRegistrationConfigurator, IEnumerable{Configuration})"/>,
 /// it consumes <see cref="RecordChanged"/> and publishes the copies; on its own, <see cref="Dispatch"/> predicts them.

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Dispatcher.Application.Dispatching;
 using Dispatcher.Application.Ports;
 using Dispatcher.Domain.Configurations;
 using Microsoft.Extensions.DependencyInjection;
@@ -241,6 +242,9 @@ public static class FaultInjection
             await inner.EnsureAsync(flowId, cancellationToken);
             ledger.Declared[flowId] = true;
         }
+
+        public Task PublishAsync(IReadOnlyList<OutgoingDispatch> dispatches, CancellationToken cancellationToken) =>
+            inner.PublishAsync(dispatches, cancellationToken);
 
         public async Task RemoveAsync(FlowId flowId, CancellationToken cancellationToken)
         {

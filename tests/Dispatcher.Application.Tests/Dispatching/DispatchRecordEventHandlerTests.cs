@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
+using static Dispatcher.Application.Dispatching.DispatchRecordEvent.DispatchRecordEventHandler;
 using static Dispatcher.Testing.ThreeAppExample;
 
 namespace Dispatcher.Application.Tests.Dispatching;
@@ -35,8 +36,7 @@ public sealed class DispatchRecordEventHandlerTests
         var destinations = new Mock<IDispatchDestinations>();
         destinations.Setup(d => d.EnsureAsync(It.IsAny<FlowId>(), It.IsAny<CancellationToken>()))
             .Returns((FlowId id, CancellationToken _) => Record($"ensure {id}"));
-        var publisher = new Mock<IDispatchPublisher>();
-        publisher.Setup(p => p.PublishAsync(It.IsAny<IReadOnlyList<OutgoingDispatch>>(), It.IsAny<CancellationToken>()))
+        destinations.Setup(p => p.PublishAsync(It.IsAny<IReadOnlyList<OutgoingDispatch>>(), It.IsAny<CancellationToken>()))
             .Returns((IReadOnlyList<OutgoingDispatch> d, CancellationToken _) =>
             {
                 _published.AddRange(d);
@@ -47,20 +47,18 @@ public sealed class DispatchRecordEventHandlerTests
         _handler = new DispatchRecordEventHandler(
             RoutingTables.Of([ThreeAppExample.Build()]),
             Activations.For(flows.Object, time, options),
-            destinations.Object, publisher.Object, IDispatchNotifier.None, new DispatchLedger(time), options, new DispatcherMetrics());
-        _publisher = publisher.Object;
+            destinations.Object, IDispatchNotifier.None, new DispatchLedger(time), options, new DispatcherMetrics());
         _destinations = destinations.Object;
         _activation = Activations.For(flows.Object, time, options);
         _time = time;
     }
 
-    private IDispatchPublisher _publisher = null!;
     private IDispatchDestinations _destinations = null!;
     private FlowActivation _activation = null!;
     private FakeTimeProvider _time = null!;
 
     private DispatchRecordEventHandler Announcing(IDispatchNotifier notifier, DispatchLedger ledger) => new(
-        RoutingTables.Of([ThreeAppExample.Build()]), _activation, _destinations, _publisher, notifier, ledger,
+        RoutingTables.Of([ThreeAppExample.Build()]), _activation, _destinations, notifier, ledger,
         Options.Create(new DispatchOptions { MaxHops = 3 }), new DispatcherMetrics());
 
     [Test]
@@ -213,8 +211,8 @@ public sealed class DispatchRecordEventHandlerTests
         };
         listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref failed, value));
         listener.Start();
-        var publisher = new Mock<IDispatchPublisher>();
-        publisher.Setup(p => p.PublishAsync(It.IsAny<IReadOnlyList<OutgoingDispatch>>(), It.IsAny<CancellationToken>()))
+        var destinations = new Mock<IDispatchDestinations>();
+        destinations.Setup(p => p.PublishAsync(It.IsAny<IReadOnlyList<OutgoingDispatch>>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new TimeoutException("no confirm"));
         var flows = new Mock<IFlowProvisioner>();
         flows.Setup(f => f.GetStatusAsync(It.IsAny<FlowId>(), It.IsAny<FlowCallContext>(), It.IsAny<CancellationToken>())).ReturnsAsync(FlowStatus.Active);
@@ -222,7 +220,7 @@ public sealed class DispatchRecordEventHandlerTests
         var handler = new DispatchRecordEventHandler(
             RoutingTables.Of([ThreeAppExample.Build()]),
             Activations.For(flows.Object, new FakeTimeProvider(), options),
-            Mock.Of<IDispatchDestinations>(), publisher.Object, IDispatchNotifier.None, new DispatchLedger(TimeProvider.System), options, metrics);
+            destinations.Object, IDispatchNotifier.None, new DispatchLedger(TimeProvider.System), options, metrics);
 
         var act = async () => await handler.Handle(new DispatchRecordEvent(RecordEvents.From(SnazzyOut, Operation.Create), "e", "c", 0), default);
 

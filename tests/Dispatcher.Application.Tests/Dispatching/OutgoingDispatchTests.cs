@@ -1,4 +1,5 @@
 using Dispatcher.Application.Dispatching;
+using Dispatcher.Application.Ports;
 using Dispatcher.Application.Tests.Routing;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Domain.Routing;
@@ -19,6 +20,6 @@ public sealed class OutgoingDispatchTests
         outgoing.RoutingKey.Should().Be($"dispatch.{WiceCreate}").And.BeSameAs(outgoing.RoutingKey);
         (outgoing with { Dispatch = dispatches[1] }).RoutingKey.Should().Be($"dispatch.{OutlookCreate}");
         outgoing.Should().Be(new OutgoingDispatch(dispatches[0], Guid.Empty, "c", 1));
-        DispatchNames.RoutingKey(FlowId.Parse("abc")).Should().Be("dispatch.abc");
+        IDispatchDestinations.RoutingKey(FlowId.Parse("abc")).Should().Be("dispatch.abc");
     }
 }

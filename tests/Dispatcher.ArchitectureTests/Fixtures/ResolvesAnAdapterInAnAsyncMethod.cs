@@ -13,6 +13,6 @@ public sealed class ResolvesAnAdapterInAnAsyncMethod(IServiceProvider services)
     public async Task<bool> RunAsync()
     {
         await Task.Yield();
-        return services.GetService<RecordPartitions>() is not null;
+        return services.GetService<OihEventConsumer.RecordPartitions>() is not null;
     }
 }

@@ -87,8 +87,8 @@ public sealed class TailoringTests
     {
         var recordEvent = RecordEvents.From(SnazzyOut, Operation.Update, UpdateMeta);
 
-        var meta = DispatchTailoring.Tailor(recordEvent.Meta, ApplicationUid.Parse("wice5678"), "other \"uid\" é");
-        var unknown = DispatchTailoring.Tailor(recordEvent.Meta, ApplicationUid.Parse("app <&'+>"), "x");
+        var meta = Dispatch.Tailor(recordEvent.Meta, ApplicationUid.Parse("wice5678"), "other \"uid\" é");
+        var unknown = Dispatch.Tailor(recordEvent.Meta, ApplicationUid.Parse("app <&'+>"), "x");
 
         meta.GetString("applicationUid").Should().Be("wice5678");
         meta.GetString("recordUid").Should().Be("other \"uid\" é");
@@ -107,18 +107,18 @@ public sealed class TailoringTests
         var second = dispatch.TailoredMeta().ToJson();
 
         second.Should().Be(first).And.Contain("\"recordUid\":\"efgh\"");
-        DispatchTailoring.RecordUidFor(recordEvent.Meta, ApplicationUid.Parse("wice5678")).Should().Be("efgh");
-        DispatchTailoring.RecordUidFor(recordEvent.Meta, ApplicationUid.Parse("nobody")).Should().BeNull();
+        Dispatch.RecordUidFor(recordEvent.Meta, ApplicationUid.Parse("wice5678")).Should().Be("efgh");
+        Dispatch.RecordUidFor(recordEvent.Meta, ApplicationUid.Parse("nobody")).Should().BeNull();
     }
 
     [Test]
     public void The_rule_replaces_only_the_target_fields()
     {
-        DispatchTailoring.Keeps("applicationUid").Should().BeFalse();
-        DispatchTailoring.Keeps("recordUid").Should().BeFalse();
-        DispatchTailoring.Keeps("refs").Should().BeFalse();
-        DispatchTailoring.Keeps("flowId").Should().BeTrue();
-        DispatchTailoring.Keeps("oihUid").Should().BeTrue();
-        DispatchTailoring.Keeps("ApplicationUid").Should().BeTrue("field names are compared ordinally, as the wire writer does");
+        Dispatch.Keeps("applicationUid").Should().BeFalse();
+        Dispatch.Keeps("recordUid").Should().BeFalse();
+        Dispatch.Keeps("refs").Should().BeFalse();
+        Dispatch.Keeps("flowId").Should().BeTrue();
+        Dispatch.Keeps("oihUid").Should().BeTrue();
+        Dispatch.Keeps("ApplicationUid").Should().BeTrue("field names are compared ordinally, as the wire writer does");
     }
 }

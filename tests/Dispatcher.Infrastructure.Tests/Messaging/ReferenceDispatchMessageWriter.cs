@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Dispatcher.Application.Dispatching;
+using Dispatcher.Application.Ports;
 using Dispatcher.Domain.Routing;
 
 namespace Dispatcher.Infrastructure.Tests.Messaging;
@@ -20,7 +21,7 @@ internal static class ReferenceDispatchMessageWriter
             var routed = dispatch.Dispatch;
             writer.WriteStartObject();
             writer.WriteStartObject("headers");
-            writer.WriteString("name", DispatchNames.RoutingKey(routed.Target.FlowId));
+            writer.WriteString("name", IDispatchDestinations.RoutingKey(routed.Target.FlowId));
             writer.WriteNumber("createdAt", now.ToUnixTimeMilliseconds());
             writer.WriteString("serviceName", serviceName);
             writer.WriteEndObject();

@@ -1,25 +1,36 @@
 using Dispatcher.Infrastructure.Persistence.Sqlite;
+using Dispatcher.TestSupport.Sqlite;
+using Microsoft.Data.Sqlite;
 
 namespace Dispatcher.Infrastructure.Tests.Persistence;
 
+/// <summary>The schema of a <see cref="SqliteFile"/>: created once per instance, by whoever needs it first.</summary>
 public sealed class SqliteSchemaTests
 {
+    private TemporarySqliteFile _temporary = null!;
+
+    [SetUp]
+    public void SetUp() => _temporary = new TemporarySqliteFile();
+
+    [TearDown]
+    public void TearDown() => _temporary.Dispose();
+
     [Test]
     public async Task Concurrent_first_callers_share_one_creation()
     {
         var creations = 0;
         var release = new TaskCompletionSource();
-        var schema = new SqliteSchema(async () =>
+        var schema = File(async _ =>
         {
             Interlocked.Increment(ref creations);
             await release.Task;
         });
 
-        var waits = Enumerable.Range(0, 8).Select(_ => schema.EnsureAsync(CancellationToken.None)).ToList();
+        var waits = Enumerable.Range(0, 8).Select(_ => schema.EnsureSchemaAsync(CancellationToken.None)).ToList();
         waits.Should().OnlyContain(wait => !wait.IsCompleted, "the schema is not there yet");
         release.SetResult();
         await Task.WhenAll(waits);
-        await schema.EnsureAsync(CancellationToken.None);
+        await schema.EnsureSchemaAsync(CancellationToken.None);
 
         creations.Should().Be(1);
     }
@@ -28,14 +39,14 @@ public sealed class SqliteSchemaTests
     public async Task A_failed_creation_is_tried_again_by_the_next_caller()
     {
         var creations = 0;
-        var schema = new SqliteSchema(() => ++creations == 1
+        var schema = File(_ => ++creations == 1
             ? Task.FromException(new IOException("disk busy"))
             : Task.CompletedTask);
 
-        var first = () => schema.EnsureAsync(CancellationToken.None);
+        var first = () => schema.EnsureSchemaAsync(CancellationToken.None);
         await first.Should().ThrowAsync<IOException>();
-        await schema.EnsureAsync(CancellationToken.None);
-        await schema.EnsureAsync(CancellationToken.None);
+        await schema.EnsureSchemaAsync(CancellationToken.None);
+        await schema.EnsureSchemaAsync(CancellationToken.None);
 
         creations.Should().Be(2);
     }
@@ -45,15 +56,15 @@ public sealed class SqliteSchemaTests
     {
         var release = new TaskCompletionSource();
         var created = false;
-        var schema = new SqliteSchema(async () =>
+        var schema = File(async _ =>
         {
             await release.Task;
             created = true;
         });
         using var cancelled = new CancellationTokenSource();
 
-        var impatient = schema.EnsureAsync(cancelled.Token);
-        var patient = schema.EnsureAsync(CancellationToken.None);
+        var impatient = schema.EnsureSchemaAsync(cancelled.Token);
+        var patient = schema.EnsureSchemaAsync(CancellationToken.None);
         await cancelled.CancelAsync();
         await ((Func<Task>)(() => impatient)).Should().ThrowAsync<OperationCanceledException>();
         release.SetResult();
@@ -61,4 +72,7 @@ public sealed class SqliteSchemaTests
 
         created.Should().BeTrue();
     }
+
+    private SqliteFile File(Func<SqliteConnection, Task> createSchema) => new(
+        _temporary.Path, SqliteFile.DefaultBusyTimeoutMilliseconds, SqliteCommitDurability.Normal, foreignKeys: false, createSchema);
 }

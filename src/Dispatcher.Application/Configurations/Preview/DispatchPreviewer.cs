@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Dispatcher.Application.Dispatching;
+using Dispatcher.Application.Ports;
 using Dispatcher.Application.Routing;
 using Dispatcher.Domain.Configurations;
 using Dispatcher.Domain.Routing;
@@ -81,7 +81,7 @@ public static class DispatchPreviewer
         var data = dispatch.Source.Data.ValueKind == JsonValueKind.Undefined ? (JsonElement?)null : dispatch.Source.Data;
         return new PreviewedDispatch(
             app.Id.Value, target.ApplicationUid.Value, app.ApplicationName, connection.Id.Value, target.FlowId.Value,
-            DispatchNames.RoutingKey(target.FlowId), connection.SchemaUri.Text, dispatch.RecordUid, meta, data);
+            IDispatchDestinations.RoutingKey(target.FlowId), connection.SchemaUri.Text, dispatch.RecordUid, meta, data);
     }
 
     private static SkippedTarget Skip(App app, Connection connection, App sourceApp)

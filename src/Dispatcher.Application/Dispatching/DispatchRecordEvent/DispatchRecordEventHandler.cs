@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Dispatcher.Application.Common.Errors;
 using Dispatcher.Application.Common.Telemetry;
@@ -11,15 +12,15 @@ namespace Dispatcher.Application.Dispatching.DispatchRecordEvent;
 
 /// <summary>
 /// Handles <see cref="DispatchRecordEvent"/>: routes the event, makes sure the targets run and their destinations exist,
-/// publishes every copy and, when announcing, announces each delivered copy once.
+/// publishes every copy and, when announcing, announces each delivered copy once (its <see cref="DispatchLedger"/>
+/// remembers how far each copy got, so a retry repeats only what failed).
 /// </summary>
 public sealed class DispatchRecordEventHandler(
     IRoutingEngine routing,
     FlowActivation activation,
     IDispatchDestinations destinations,
-    IDispatchPublisher publisher,
     IDispatchNotifier notifier,
-    DispatchLedger ledger,
+    DispatchRecordEventHandler.DispatchLedger ledger,
     IOptions<DispatchOptions> options,
     DispatcherMetrics metrics) : ICommandHandler<DispatchRecordEvent, DispatchResult>
 {
@@ -86,7 +87,7 @@ public sealed class DispatchRecordEventHandler(
     {
         try
         {
-            await publisher.PublishAsync(dispatches, cancellationToken);
+            await destinations.PublishAsync(dispatches, cancellationToken);
         }
         catch (Exception e)
         {
@@ -177,9 +178,70 @@ public sealed class DispatchRecordEventHandler(
             {
                 [DispatcherActivities.TargetFlowTag] = target.FlowId.Value,
                 [DispatcherActivities.TargetAppTag] = target.ApplicationUid.Value,
-                [DispatcherActivities.TargetRoutingKeyTag] = DispatchNames.RoutingKey(target.FlowId),
+                [DispatcherActivities.TargetRoutingKeyTag] = IDispatchDestinations.RoutingKey(target.FlowId),
                 [DispatcherActivities.ConfigurationTag] = target.ConfigurationId.Value,
             }));
         }
+    }
+
+    /// <summary>
+    /// This instance's short memory of which copies already got how far, so that an event retried because a later step
+    /// failed (an announcement not confirmed) does not repeat the steps that succeeded: the copy is not delivered twice,
+    /// an announcement not published twice. Keyed by the copy's deterministic message id. Bounded: an entry is kept for
+    /// <see cref="Retention"/> and at most <see cref="Capacity"/> entries (oldest first out). Process-local: after a restart,
+    /// or when another instance handles the redelivery, steps are repeated with the same message ids (at-least-once).
+    /// Used only while an <see cref="IDispatchNotifier"/> is enabled; thread-safe.
+    /// </summary>
+    public sealed class DispatchLedger(TimeProvider timeProvider)
+    {
+        /// <summary>How long a step is remembered (covers the retry policy and a prompt redrive).</summary>
+        public static readonly TimeSpan Retention = TimeSpan.FromMinutes(15);
+
+        /// <summary>At most this many steps are remembered.</summary>
+        public const int Capacity = 200_000;
+
+        private readonly ConcurrentDictionary<(Guid, DispatchStage), DateTimeOffset> _done = new();
+        private readonly ConcurrentQueue<((Guid, DispatchStage) Key, DateTimeOffset At)> _order = new();
+
+        /// <summary>Entries held now (tests, diagnostics).</summary>
+        public int Count => _done.Count;
+
+        /// <summary>True when <paramref name="messageId"/> reached <paramref name="stage"/> within <see cref="Retention"/>.</summary>
+        public bool Has(Guid messageId, DispatchStage stage) =>
+            _done.TryGetValue((messageId, stage), out var at) && timeProvider.GetUtcNow() - at < Retention;
+
+        /// <summary>Remembers that <paramref name="messageId"/> reached <paramref name="stage"/>.</summary>
+        public void Record(Guid messageId, DispatchStage stage)
+        {
+            var now = timeProvider.GetUtcNow();
+            var key = (messageId, stage);
+            _done[key] = now;
+            _order.Enqueue((key, now));
+            Trim(now);
+        }
+
+        private void Trim(DateTimeOffset now)
+        {
+            while (_order.TryPeek(out var oldest) && (_order.Count > Capacity || now - oldest.At >= Retention))
+            {
+                if (!_order.TryDequeue(out oldest))
+                {
+                    break;
+                }
+
+                // Only when not recorded again since (a later Record re-enqueued it with a newer time).
+                _done.TryRemove(new KeyValuePair<(Guid, DispatchStage), DateTimeOffset>(oldest.Key, oldest.At));
+            }
+        }
+    }
+
+    /// <summary>How far one copy (by its deterministic message id) has got.</summary>
+    public enum DispatchStage
+    {
+        /// <summary>The copy was confirmed on its target flow's destination (<c>dispatch.&lt;flowId&gt;</c>).</summary>
+        Delivered = 1,
+
+        /// <summary>The copy was also announced (the <c>RecordDispatched</c> contract was confirmed).</summary>
+        Announced = 2,
     }
 }

@@ -12,7 +12,7 @@ namespace Dispatcher.Infrastructure.Messaging.Dispatch;
 /// The wire body of one event's copies, serialized once per event: all copies share everything except
 /// <c>headers.name</c> (the routing key), <c>meta.applicationUid</c> and <c>meta.recordUid</c>, so each copy is a
 /// splice of the shared bytes and those three strings. The meta follows the domain's tailoring rule
-/// (<see cref="DispatchTailoring"/>: which fields are kept, the target's fields after them, in that order); the tests
+/// (<see cref="Domain.Routing.Dispatch"/>: which fields are kept, the target's fields after them, in that order); the tests
 /// compare every body with <see cref="Domain.Routing.Dispatch.TailoredMeta"/>. The only writer of dispatch bodies (both publishers use it; a
 /// single copy is a template of one):
 /// <c>{"headers":{"name":"&lt;routing key&gt;","createdAt":…,"serviceName":…},"payload":{"meta":{&lt;source fields
@@ -69,7 +69,7 @@ public sealed class DispatchBodyTemplate
         for (var i = 0; i < fields.Count; i++)
         {
             var field = fields[i];
-            if (!DispatchTailoring.Keeps(field.Key))
+            if (!Domain.Routing.Dispatch.Keeps(field.Key))
             {
                 continue;
             }
@@ -104,7 +104,7 @@ public sealed class DispatchBodyTemplate
         for (var i = 0; i < fields.Count; i++)
         {
             var field = fields[i];
-            if (!DispatchTailoring.Keeps(field.Key))
+            if (!Domain.Routing.Dispatch.Keeps(field.Key))
             {
                 continue;
             }
@@ -250,7 +250,7 @@ public sealed class DispatchBodyTemplate
         for (var i = 0; i < fields.Count; i++)
         {
             var field = fields[i];
-            if (!DispatchTailoring.Keeps(field.Key))
+            if (!Domain.Routing.Dispatch.Keeps(field.Key))
             {
                 continue;
             }

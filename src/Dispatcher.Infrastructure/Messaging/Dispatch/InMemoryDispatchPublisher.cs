@@ -12,7 +12,7 @@ namespace Dispatcher.Infrastructure.Messaging.Dispatch;
 /// so a newcomer can see what the service would send (<c>GET /events/dispatches</c>).
 /// </summary>
 public sealed class InMemoryDispatchPublisher(IOptions<MessagingOptions> options, TimeProvider timeProvider)
-    : IDispatchPublisher, IDispatchDestinations, IRecentDispatches
+    : IDispatchDestinations, IRecentDispatches
 {
     private const int Capacity = 1000;
     private readonly ConcurrentQueue<PublishedDispatch> _recent = new();

@@ -23,7 +23,7 @@ namespace Dispatcher.Infrastructure.Messaging.Dispatch;
 public sealed partial class RabbitMqDispatchPublisher(
     IOptions<MessagingOptions> options,
     TimeProvider timeProvider,
-    ILogger<RabbitMqDispatchPublisher> logger) : IDispatchPublisher, IDispatchDestinations, IAsyncDisposable
+    ILogger<RabbitMqDispatchPublisher> logger) : IDispatchDestinations, IAsyncDisposable
 {
     private readonly MessagingOptions _options = options.Value;
     private readonly SemaphoreSlim _connectLock = new(1, 1);
@@ -188,7 +188,7 @@ public sealed partial class RabbitMqDispatchPublisher(
     private async Task DeclareDestinationAsync(FlowId flowId, CancellationToken cancellationToken)
     {
         var channel = await TopologyChannelAsync(cancellationToken);
-        var routingKey = DispatchNames.RoutingKey(flowId);
+        var routingKey = IDispatchDestinations.RoutingKey(flowId);
         var queue = _options.Destination == DispatchDestinationMode.SharedQueue ? _options.SharedQueue : routingKey;
         // The exchange too (idempotent): a binding to an exchange that went away would fail with 404 for ever.
         await channel.ExchangeDeclareAsync(_options.Exchange, ExchangeType.Topic, durable: true, autoDelete: false, cancellationToken: cancellationToken);
@@ -217,7 +217,7 @@ public sealed partial class RabbitMqDispatchPublisher(
     public async Task RemoveAsync(FlowId flowId, CancellationToken cancellationToken)
     {
         var channel = await TopologyChannelAsync(cancellationToken);
-        var routingKey = DispatchNames.RoutingKey(flowId);
+        var routingKey = IDispatchDestinations.RoutingKey(flowId);
         if (_options.Destination == DispatchDestinationMode.SharedQueue)
         {
             await channel.QueueUnbindAsync(_options.SharedQueue, _options.Exchange, routingKey, arguments: null, cancellationToken: cancellationToken);

@@ -4,7 +4,7 @@ namespace Dispatcher.Infrastructure.Messaging.Ordering;
 
 /// <summary>
 /// The partition topology of <see cref="MessageOrdering.PerRecord"/>: which partition an event belongs to (its record,
-/// the same key as the in-process <see cref="RecordPartitions"/>) and the names and arguments of the partition queues.
+/// the same key as the in-process <see cref="OihEventConsumer.RecordPartitions"/>) and the names and arguments of the partition queues.
 /// </summary>
 public static class OrderedPartitioning
 {

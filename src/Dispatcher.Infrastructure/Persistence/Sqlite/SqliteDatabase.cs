@@ -48,26 +48,20 @@ internal sealed class SqliteDatabase : IDisposable
         """;
 
     private readonly SqliteFile _file;
-    private readonly SqliteSchema _schema;
 
     public SqliteDatabase(SqliteStorageOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _file = new SqliteFile(options.Path, options.BusyTimeoutMilliseconds, SqliteCommitDurability.Full, foreignKeys: true);
-        _schema = new SqliteSchema(CreateSchemaAsync);
+        _file = new SqliteFile(options.Path, options.BusyTimeoutMilliseconds, SqliteCommitDurability.Full, foreignKeys: true, CreateSchemaAsync);
     }
 
     public string FilePath => _file.Path;
 
     /// <summary>Creates the directory, switches the file to WAL mode and creates the schema; idempotent.</summary>
-    public Task InitializeAsync(CancellationToken cancellationToken) => _schema.EnsureAsync(cancellationToken);
+    public Task InitializeAsync(CancellationToken cancellationToken) => _file.EnsureSchemaAsync(cancellationToken);
 
     /// <summary>An open connection to the initialized database; the caller disposes it (back to the pool).</summary>
-    public async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
-    {
-        await InitializeAsync(cancellationToken);
-        return await _file.OpenAsync(cancellationToken);
-    }
+    public Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken) => _file.OpenAsync(cancellationToken);
 
     /// <summary>Releases the pooled connections to the file (so it can be deleted).</summary>
     public void Dispose()
@@ -75,10 +69,8 @@ internal sealed class SqliteDatabase : IDisposable
         _file.ClearPool();
     }
 
-    private async Task CreateSchemaAsync()
+    private static async Task CreateSchemaAsync(SqliteConnection connection)
     {
-        _file.CreateDirectory();
-        await using var connection = await _file.OpenAsync(CancellationToken.None);
         await using var command = connection.CreateCommand();
         command.CommandText = Schema;
         await command.ExecuteNonQueryAsync();
