@@ -22,10 +22,14 @@ public sealed partial class DispatcherHost : IAsyncDisposable
     private readonly string _amqp;
     private readonly string _logPrefix;
     private readonly IReadOnlyDictionary<string, string> _extraEnvironment;
+    private readonly TimeSpan _startTimeout;
     private int _starts;
 
-    public DispatcherHost(string apiDll, string directory, string amqp, string name, IReadOnlyDictionary<string, string>? extraEnvironment = null)
+    public DispatcherHost(
+        string apiDll, string directory, string amqp, string name, IReadOnlyDictionary<string, string>? extraEnvironment = null,
+        TimeSpan? startTimeout = null)
     {
+        _startTimeout = startTimeout ?? TimeSpan.FromMinutes(5);
         _extraEnvironment = extraEnvironment ?? new Dictionary<string, string>();
         _apiDll = Path.GetFullPath(apiDll);
         _directory = directory;
@@ -74,9 +78,9 @@ public sealed partial class DispatcherHost : IAsyncDisposable
 
         var log = $"{_logPrefix}-dispatcher-{++_starts}.log";
         Process = ChildProcess.Start("dotnet", [_apiDll], environment, Path.GetDirectoryName(_apiDll)!, log);
-        var loaded = Process.WaitForLineAsync(line => line.Contains("Routing table loaded", StringComparison.Ordinal), TimeSpan.FromMinutes(5));
+        var loaded = Process.WaitForLineAsync(line => line.Contains("Routing table loaded", StringComparison.Ordinal), _startTimeout);
         using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
+        var deadline = DateTime.UtcNow + _startTimeout;
         while (true)
         {
             if (Process.HasExited)
@@ -99,7 +103,7 @@ public sealed partial class DispatcherHost : IAsyncDisposable
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"The dispatcher did not answer within 5 minutes; see {log}.");
+                throw new TimeoutException($"The dispatcher did not answer within {_startTimeout}; see {log}.");
             }
 
             await Task.Delay(100);

@@ -13,6 +13,7 @@ public sealed class LoadOptions
           --runs N              repeat the whole scenario set N times (default 1; medians need 3)
           --fanouts 1,3,10      fan-outs to run (default 1,3,10; "none": only the many-configurations scenario)
           --extra-configs N     also run fan-out 3 with N configurations loaded (default 100000; 0 = skip)
+          --start-timeout M     minutes to wait for the dispatcher to start and load its store (default 5)
           --latency-seconds S   length of the half-rate latency phase (default 30; quick 10)
           --api-dll PATH        the dispatcher (default src/Dispatcher.Api/bin/Release/net10.0/Dispatcher.Api.dll)
           --amqp URL            broker (default $DISPATCHER_RABBITMQ or amqp://guest:guest@127.0.0.1:5672/)
@@ -22,6 +23,10 @@ public sealed class LoadOptions
                                 dispatcher's alike; the dispatcher gets Messaging__QueueType=T)
           --ordering O          None (default) or PerRecord: the dispatcher's Messaging__Ordering (ordered mode:
                                 one extra hop through Messaging:OrderedPartitions partition queues)
+        Dispatcher.LoadTest startup [options]   the start-up load alone: seed --extra-configs N configurations once,
+                                                start the dispatcher on them --runs times (in-memory bus); also
+                                                --db PATH (an existing seeded store: no seeding), --keep-db,
+                                                --start-timeout M, --dispatcher-env K=V, --api-dll PATH, --out DIR
         Dispatcher.LoadTest relay --exchange X --queue Q --keys k1,k2 [--amqp URL]   (the baseline; started by run)
         Dispatcher.LoadTest report --load DIR[,DIR...] [--micro DIR] --svg FILE --md FILE
         """;
@@ -41,6 +46,15 @@ public sealed class LoadOptions
     public int ExtraConfigurations { get; private set; } = 100_000;
 
     public double LatencySeconds { get; private set; } = 30;
+
+    /// <summary>How long to wait for the dispatcher to start (its start-up load grows with the store).</summary>
+    public TimeSpan StartTimeout { get; private set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>startup: an existing seeded store to start on (not seeded, not deleted).</summary>
+    public string? Database { get; private set; }
+
+    /// <summary>startup: keep the store it seeded.</summary>
+    public bool KeepDatabase { get; private set; }
 
     public string? ApiDll { get; private set; }
 
@@ -108,6 +122,9 @@ public sealed class LoadOptions
                 case "--fanouts": options.FanOuts = Next() is "none" ? [] : args[i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(); break;
                 case "--extra-configs": options.ExtraConfigurations = NextInt(); break;
                 case "--latency-seconds": options.LatencySeconds = double.Parse(Next(), CultureInfo.InvariantCulture); latencySet = true; break;
+                case "--start-timeout": options.StartTimeout = TimeSpan.FromMinutes(double.Parse(Next(), CultureInfo.InvariantCulture)); break;
+                case "--db": options.Database = Path.GetFullPath(Next()); break;
+                case "--keep-db": options.KeepDatabase = true; break;
                 case "--api-dll": options.ApiDll = Next(); break;
                 case "--amqp": options.Amqp = Next(); break;
                 case "--out": options.Out = Next(); break;

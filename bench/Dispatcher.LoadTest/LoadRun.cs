@@ -150,7 +150,7 @@ public sealed class LoadRun(LoadOptions options)
     private async Task DispatcherScenarioAsync(ScenarioResult result, string apiDll, bool halfRate)
     {
         var name = $"bench-{_tag}-r{result.Run}-d{result.FanOut}-c{result.ExtraConfigurations}";
-        await using var host = new DispatcherHost(apiDll, Path.Combine(_out, name), options.Amqp, name, options.DispatcherEnvironment);
+        await using var host = new DispatcherHost(apiDll, Path.Combine(_out, name), options.Amqp, name, options.DispatcherEnvironment, options.StartTimeout);
         var queues = new List<string>();
         try
         {

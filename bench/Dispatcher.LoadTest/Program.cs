@@ -16,6 +16,8 @@ switch (options.Mode)
 {
     case "run":
         return await new LoadRun(options).RunAsync();
+    case "startup":
+        return await new StartupRun(options).RunAsync();
     case "relay":
         return await Relay.RunAsync(options);
     case "report":

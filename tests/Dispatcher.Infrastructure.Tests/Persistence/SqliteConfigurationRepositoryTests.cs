@@ -131,4 +131,60 @@ public sealed class SqliteConfigurationRepositoryTests : ConfigurationRepository
         (await Repository.FindBySourceFlowAsync(FlowId.Parse(ThreeAppExample.WiceOut), CancellationToken.None))!.Id.Should().Be(other.Id);
         (await Repository.GetAsync(other.Tenant, other.Id, CancellationToken.None))!.Version.Should().Be(1);
     }
+
+    [Test]
+    public async Task StreamAll_reads_the_stored_UTF8_text_as_written_and_takes_the_version_from_its_column()
+    {
+        var configuration = Configuration.Create(
+            ConfigurationId.New(), TenantId.Parse("tenant-a"), "Zürich – 東京 ✓ 🚚", "5d9b",
+            [
+                App.Create(
+                    AppId.New(), ApplicationUid.Parse("crm-u"), "Ärger-frei",
+                    AppSide.Create(Direction.Outbound, true, [Connection.Outbound(ConnectionId.New(), SchemaUri.Parse("https://example.org/schémas/person"), "holé", flowId: FlowId.Parse("flow-u"))]),
+                    AppSide.Empty(Direction.Inbound),
+                    fields: AppFields.FromElement(System.Text.Json.JsonDocument.Parse("""{"greeting":"grüß dich","emoji":"🚚"}""").RootElement)),
+            ],
+            DispatchConfigurationBuilder.Now);
+        await Repository.AddAsync(configuration, CancellationToken.None);
+        await using (var connection = await Database.OpenConnectionAsync(CancellationToken.None))
+        await using (var bump = connection.CreateCommand())
+        {
+            bump.CommandText = "UPDATE configurations SET version = 7";
+            await bump.ExecuteNonQueryAsync();
+        }
+
+        var streamed = new List<Configuration>();
+        await foreach (var stored in Repository.StreamAllAsync(CancellationToken.None))
+        {
+            streamed.Add(stored);
+        }
+
+        streamed.Should().ContainSingle();
+        streamed[0].Version.Should().Be(7);
+        streamed[0].Should().BeEquivalentTo(
+            configuration,
+            o => o.Excluding(c => c.DomainEvents).Excluding(c => c.CreatedAt).Excluding(c => c.UpdatedAt).Excluding(c => c.Version).WithStrictOrdering());
+    }
+
+    [Test]
+    public async Task StreamAll_stops_with_InvalidDataException_naming_a_stored_configuration_that_breaks_a_domain_rule()
+    {
+        var configuration = StoredConfigurations.Simple("tenant-a", "bad-out");
+        await Repository.AddAsync(configuration, CancellationToken.None);
+        await using (var connection = await Database.OpenConnectionAsync(CancellationToken.None))
+        await using (var corrupt = connection.CreateCommand())
+        {
+            corrupt.CommandText = "UPDATE configurations SET document = replace(document, '\"schemaUri\":\"http', '\"schemaUri\":\"/not-absolute')";
+            (await corrupt.ExecuteNonQueryAsync()).Should().Be(1);
+        }
+
+        var stream = async () =>
+        {
+            await foreach (var _ in Repository.StreamAllAsync(CancellationToken.None))
+            {
+            }
+        };
+
+        await stream.Should().ThrowAsync<InvalidDataException>().WithMessage($"*{configuration.Id}*schemaUri*");
+    }
 }

@@ -14,13 +14,16 @@ internal sealed class AppDocument
 
     public string? ApplicationUid { get; set; }
 
+    [JsonConverter(typeof(SharedStringConverter))]
     public string? AdapterComponentId { get; set; }
 
+    [JsonConverter(typeof(SharedStringConverter))]
     public string? TransformerComponentId { get; set; }
 
     public string? SecretId { get; set; }
 
     /// <summary>A JSON object (an embedded document in MongoDB); undefined when the stored document has none.</summary>
+    [JsonConverter(typeof(FieldsConverter))]
     public JsonElement Fields { get; set; }
 
     public SideDocument? Outbound { get; set; }

@@ -27,7 +27,12 @@ internal static class ConfigurationDocumentMapper
     /// service, whose schema was looser) raises <see cref="InvalidDataException"/> naming the configuration, so it
     /// surfaces as a storage fault rather than as a client error.
     /// </summary>
-    public static Configuration ToDomain(ConfigurationDocument document)
+    public static Configuration ToDomain(ConfigurationDocument document) => ToDomain(document, schemas: null);
+
+    /// <inheritdoc cref="ToDomain(ConfigurationDocument)"/>
+    /// <param name="document">The stored document.</param>
+    /// <param name="schemas">Schema URIs parsed already (by a caller reading many documents), or null.</param>
+    public static Configuration ToDomain(ConfigurationDocument document, SchemaUriCache? schemas)
     {
         ArgumentNullException.ThrowIfNull(document);
         try
@@ -41,7 +46,7 @@ internal static class ConfigurationDocumentMapper
                 TenantId.Parse(document.Tenant),
                 document.Name ?? string.Empty,
                 document.DataModel,
-                (document.Applications ?? []).Select(ToDomain),
+                (document.Applications ?? []).Select(a => ToDomain(a, schemas)),
                 createdAt,
                 updatedAt,
                 document.Version);
@@ -97,28 +102,28 @@ internal static class ConfigurationDocumentMapper
         FlowId = connection.FlowId?.Value,
     };
 
-    private static App ToDomain(AppDocument document) => App.Create(
+    private static App ToDomain(AppDocument document, SchemaUriCache? schemas) => App.Create(
         AppId.Parse(document.Id),
         ApplicationUid.Parse(document.ApplicationUid),
         // Optional in the original's model (its flow names then read "… for undefined"); required here. The uid
         // names the app instead, and is written back as its name.
         string.IsNullOrWhiteSpace(document.ApplicationName) ? document.ApplicationUid : document.ApplicationName,
-        ToDomain(document.Outbound, Direction.Outbound),
-        ToDomain(document.Inbound, Direction.Inbound),
+        ToDomain(document.Outbound, Direction.Outbound, schemas),
+        ToDomain(document.Inbound, Direction.Inbound, schemas),
         document.AdapterComponentId,
         document.TransformerComponentId,
         document.SecretId,
         AppFields.FromElement(document.Fields));
 
-    private static AppSide ToDomain(SideDocument? document, Direction direction) =>
+    private static AppSide ToDomain(SideDocument? document, Direction direction, SchemaUriCache? schemas) =>
         document is null
             ? AppSide.Empty(direction)
-            : AppSide.Create(direction, document.Active, (document.Flows ?? []).Select(c => ToDomain(c, direction)));
+            : AppSide.Create(direction, document.Active, (document.Flows ?? []).Select(c => ToDomain(c, direction, schemas)));
 
-    private static Connection ToDomain(ConnectionDocument document, Direction direction) => Connection.Create(
+    private static Connection ToDomain(ConnectionDocument document, Direction direction, SchemaUriCache? schemas) => Connection.Create(
         ConnectionId.Parse(document.Id),
         direction,
-        SchemaUri.Parse(document.SchemaUri),
+        schemas is null ? SchemaUri.Parse(document.SchemaUri) : schemas.Parse(document.SchemaUri),
         // The original schema has no operation on outbound flows; only an inbound one is read.
         direction == Direction.Inbound ? ParseOperation(document.Operation) : null,
         document.AdapterAction,
@@ -130,4 +135,39 @@ internal static class ConfigurationDocumentMapper
         text is null ? null
         : text == text.ToUpperInvariant() && OperationNames.TryParse(text, out var operation) ? operation
         : throw new DomainRuleViolationException(DomainRules.ConnectionOperation, $"Unknown operation '{text}'.");
+}
+
+/// <summary>
+/// <see cref="SchemaUri.Parse"/> remembered by text, for one reader of many documents (a full load): a store holds a
+/// handful of distinct schema URIs over millions of connections, and parsing one builds a <see cref="Uri"/> each time.
+/// <see cref="SchemaUri"/> is immutable and its parse depends on the text alone, so a shared instance is the same
+/// value. Bounded, so a store of all-different URIs costs a full parse each, as without it. Not thread-safe.
+/// </summary>
+internal sealed class SchemaUriCache
+{
+    private const int MaxEntries = 4096;
+
+    private readonly Dictionary<string, SchemaUri> _parsed = new(StringComparer.Ordinal);
+
+    /// <summary>The same as <see cref="SchemaUri.Parse"/> (it throws the same errors for invalid text).</summary>
+    public SchemaUri Parse(string? text)
+    {
+        if (text is null)
+        {
+            return SchemaUri.Parse(text);
+        }
+
+        if (_parsed.TryGetValue(text, out var known))
+        {
+            return known;
+        }
+
+        var parsed = SchemaUri.Parse(text);
+        if (_parsed.Count < MaxEntries)
+        {
+            _parsed[text] = parsed;
+        }
+
+        return parsed;
+    }
 }

@@ -10,12 +10,16 @@ internal sealed class ConnectionDocument
     public string Id { get; set; } = string.Empty;
 
     /// <summary><c>CREATE</c>, <c>UPDATE</c> or <c>DELETE</c> on inbound connections; absent on outbound ones.</summary>
+    [JsonConverter(typeof(SharedStringConverter))]
     public string? Operation { get; set; }
 
+    [JsonConverter(typeof(SharedStringConverter))]
     public string? TransformerAction { get; set; }
 
+    [JsonConverter(typeof(SharedStringConverter))]
     public string? AdapterAction { get; set; }
 
+    [JsonConverter(typeof(SharedStringConverter))]
     public string? SchemaUri { get; set; }
 
     public string? FlowId { get; set; }
