@@ -64,8 +64,8 @@ public sealed class TelemetryOptions
     {
         /// <summary>
         /// The share of new traces recorded (0 to 1); a trace continued from a caller follows the caller's decision.
-        /// Unset: 1 when traces are exported (<see cref="OtlpSettings.Endpoint"/>), else 0 — spans nobody exports cost about a
-        /// fifth of the CPU per event (docs/benchmarks.md); trace context is propagated and logged either way.
+        /// Unset: 1 when traces are exported (<see cref="OtlpSettings.Endpoint"/>), else 0 — spans nobody exports cost
+        /// about a fifth of the CPU per event (docs/benchmarks.md); trace context is propagated and logged either way.
         /// </summary>
         [Range(0.0, 1.0)]
         public double? SampleRatio { get; set; }
