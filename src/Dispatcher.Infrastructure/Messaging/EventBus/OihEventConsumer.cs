@@ -24,7 +24,21 @@ public sealed class OihEventConsumer(
     /// <summary>The AMQP header carrying how many dispatcher hops a message has made.</summary>
     public const string HopHeader = "x-dispatcher-hops";
 
-    public async Task Consume(ConsumeContext<OihEvent> context)
+    public Task Consume(ConsumeContext<OihEvent> context) =>
+        HandOffAsync(context, mediator, reader, metrics, options.Value, lifetime, partitions);
+
+    /// <summary>
+    /// Reads the event and sends it to the application as a <see cref="DispatchRecordEvent"/> — after its record's turn
+    /// when <paramref name="partitions"/> is given (the ordered mode's partition consumers are already one at a time).
+    /// </summary>
+    internal static async Task HandOffAsync(
+        ConsumeContext<OihEvent> context,
+        IMediator mediator,
+        OihEventReader reader,
+        DispatcherMetrics metrics,
+        MessagingOptions options,
+        IHostApplicationLifetime lifetime,
+        RecordPartitions? partitions)
     {
         metrics.EventsReceived.Add(1, new KeyValuePair<string, object?>("event", context.Message.Name ?? "(none)"));
         try
@@ -35,10 +49,10 @@ public sealed class OihEventConsumer(
             var hops = context.Headers.Get<int>(HopHeader) ?? 0;
             using var completion = new CompletionToken(context, lifetime);
             // Events about the same record, one at a time and in arrival order.
-            using var turn = await partitions.EnterAsync(OihEventReader.PartitionKey(context.Message), completion.Token);
+            using var turn = partitions is null ? null : await partitions.EnterAsync(OihEventReader.PartitionKey(context.Message), completion.Token);
             await mediator.Send(new DispatchRecordEvent(recordEvent, identity, correlation, hops), completion.Token);
         }
-        catch (Exception e) when (EventFailures.IsFinal(context, e, options.Value))
+        catch (Exception e) when (EventFailures.IsFinal(context, e, options))
         {
             EventFailures.Count(metrics, e);
             throw;

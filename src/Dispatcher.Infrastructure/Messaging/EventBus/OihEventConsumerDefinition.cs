@@ -26,18 +26,7 @@ public sealed class OihEventConsumerDefinition : ConsumerDefinition<OihEventCons
         IConsumerConfigurator<OihEventConsumer> consumerConfigurator,
         IRegistrationContext context)
     {
-        endpointConfigurator.ConfigureConsumeTopology = false;
-        endpointConfigurator.ClearSerialization();
-        // Raw JSON, read leniently: a body that is no event fails in the consumer with a clear reason (see the factory).
-        var serialization = new EventBusSerializerFactory();
-        endpointConfigurator.AddSerializer(serialization, isSerializer: true);
-        endpointConfigurator.AddDeserializer(serialization, isDefault: true);
-        // The ecosystem publishes without a content type.
-        endpointConfigurator.DefaultContentType = EventBusSerializerFactory.JsonContentType;
-        // Nobody can consume a Fault<OihEvent> (an internal type); publishing one per failure only adds exchanges, and
-        // it failed for events without a payload (an undefined JsonElement cannot be serialized), which turned a
-        // permanent failure into a retried one with a meaningless reason.
-        endpointConfigurator.PublishFaults = false;
+        endpointConfigurator.UseEventBusSerialization();
         // The reason in the error queue is the whole failure, not only its innermost exception.
         endpointConfigurator.UseFaultReasonErrorPipe();
         if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
@@ -48,19 +37,48 @@ public sealed class OihEventConsumerDefinition : ConsumerDefinition<OihEventCons
                 // MassTransit gives the endpoint's _error and _skipped queues the same queue arguments.
                 rabbit.SetQuorumQueue();
             }
-            foreach (var eventName in new[] { _options.CreatedEvent, _options.UpdatedEvent, _options.DeletedEvent })
-            {
-                rabbit.Bind(_options.Exchange, binding =>
-                {
-                    binding.ExchangeType = "topic";
-                    binding.Durable = true;
-                    binding.AutoDelete = false;
-                    binding.RoutingKey = eventName;
-                });
-            }
+
+            rabbit.BindRecordEvents(_options);
         }
 
         endpointConfigurator.UseEventRetry(_options);
         // Per-record ordering is kept by the consumer itself (RecordPartitions), not MassTransit's partitioner.
+    }
+}
+
+/// <summary>What every endpoint reading the platform's record events shares (the input queue's, and ordered mode's).</summary>
+internal static class EventBusEndpoint
+{
+    /// <summary>
+    /// Raw JSON without a content type, read leniently: a body that is no event fails in the consumer with a clear
+    /// reason (<see cref="EventBusSerializerFactory"/> never fails). No consume topology, and no faults published: nobody
+    /// can consume a <c>Fault&lt;OihEvent&gt;</c> (an internal type), publishing one per failure only adds exchanges, and
+    /// it failed for events without a payload (an undefined <c>JsonElement</c> cannot be serialized), which turned a
+    /// permanent failure into a retried one with a meaningless reason.
+    /// </summary>
+    public static void UseEventBusSerialization(this IReceiveEndpointConfigurator endpoint)
+    {
+        endpoint.ConfigureConsumeTopology = false;
+        endpoint.ClearSerialization();
+        var serialization = new EventBusSerializerFactory();
+        endpoint.AddSerializer(serialization, isSerializer: true);
+        endpoint.AddDeserializer(serialization, isDefault: true);
+        endpoint.DefaultContentType = EventBusSerializerFactory.JsonContentType;
+        endpoint.PublishFaults = false;
+    }
+
+    /// <summary>Binds the queue to the event-bus exchange (topic, durable) for the created, updated and deleted events.</summary>
+    public static void BindRecordEvents(this IRabbitMqReceiveEndpointConfigurator rabbit, MessagingOptions options)
+    {
+        foreach (var eventName in new[] { options.CreatedEvent, options.UpdatedEvent, options.DeletedEvent })
+        {
+            rabbit.Bind(options.Exchange, binding =>
+            {
+                binding.ExchangeType = "topic";
+                binding.Durable = true;
+                binding.AutoDelete = false;
+                binding.RoutingKey = eventName;
+            });
+        }
     }
 }

@@ -31,16 +31,7 @@ public sealed class OrderedEntryConsumerDefinition : ConsumerDefinition<OrderedE
         if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
         {
             rabbit.ConfigureOrderedQueue(_options);
-            foreach (var eventName in new[] { _options.CreatedEvent, _options.UpdatedEvent, _options.DeletedEvent })
-            {
-                rabbit.Bind(_options.Exchange, binding =>
-                {
-                    binding.ExchangeType = "topic";
-                    binding.Durable = true;
-                    binding.AutoDelete = false;
-                    binding.RoutingKey = eventName;
-                });
-            }
+            rabbit.BindRecordEvents(_options);
         }
 
         endpointConfigurator.UseEventRetry(_options);

@@ -57,18 +57,6 @@ internal static class OrderedMode
             error.UseFilter(new OrderedErrorTransportFilter(publisher, options));
         });
 
-    /// <summary>The event-bus serialization of <see cref="OihEventConsumerDefinition"/> (raw JSON, lenient, no faults published).</summary>
-    public static void UseEventBusSerialization(this IReceiveEndpointConfigurator endpoint)
-    {
-        endpoint.ConfigureConsumeTopology = false;
-        endpoint.ClearSerialization();
-        var serialization = new EventBusSerializerFactory();
-        endpoint.AddSerializer(serialization, isSerializer: true);
-        endpoint.AddDeserializer(serialization, isDefault: true);
-        endpoint.DefaultContentType = EventBusSerializerFactory.JsonContentType;
-        endpoint.PublishFaults = false;
-    }
-
     /// <summary>Single active consumer, the configured queue type and prefetch.</summary>
     public static void ConfigureOrderedQueue(this IRabbitMqReceiveEndpointConfigurator rabbit, MessagingOptions options)
     {

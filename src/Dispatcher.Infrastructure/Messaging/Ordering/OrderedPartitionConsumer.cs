@@ -1,5 +1,4 @@
 using Dispatcher.Application.Common.Telemetry;
-using Dispatcher.Application.Dispatching;
 using Dispatcher.Application.Dispatching.DispatchRecordEvent;
 using Dispatcher.Infrastructure.Messaging.EventBus;
 using MassTransit;
@@ -21,22 +20,6 @@ public sealed class OrderedPartitionConsumer(
     IOptions<MessagingOptions> options,
     IHostApplicationLifetime lifetime) : IConsumer<OihEvent>
 {
-    public async Task Consume(ConsumeContext<OihEvent> context)
-    {
-        metrics.EventsReceived.Add(1, new KeyValuePair<string, object?>("event", context.Message.Name ?? "(none)"));
-        try
-        {
-            var recordEvent = reader.Read(context.Message);
-            var identity = context.MessageId?.ToString("N") ?? MessageIds.FromBody(context.ReceiveContext.Body.GetBytes());
-            var correlation = context.CorrelationId?.ToString("N") ?? identity;
-            var hops = context.Headers.Get<int>(OihEventConsumer.HopHeader) ?? 0;
-            using var completion = new CompletionToken(context, lifetime);
-            await mediator.Send(new DispatchRecordEvent(recordEvent, identity, correlation, hops), completion.Token);
-        }
-        catch (Exception e) when (EventFailures.IsFinal(context, e, options.Value))
-        {
-            EventFailures.Count(metrics, e);
-            throw;
-        }
-    }
+    public Task Consume(ConsumeContext<OihEvent> context) =>
+        OihEventConsumer.HandOffAsync(context, mediator, reader, metrics, options.Value, lifetime, partitions: null);
 }
